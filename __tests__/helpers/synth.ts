@@ -1,0 +1,67 @@
+// Test helpers: build a deployment's stacks in a test app and read the synthesized JSON.
+import { Testing, type TerraformElement, type TerraformStack } from "cdktf";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { buildDeployment, type DeploymentStacks } from "../../stacks/build-lab";
+import { loadDeployment } from "../../variables/load";
+import type { RuntimeSettings } from "../../variables/runtime";
+import type { Deployment, DeploymentFileInput } from "../../variables/schema";
+
+export const VARIABLES_DIR = resolve(__dirname, "..", "..", "variables");
+
+export const TEST_RUNTIME: RuntimeSettings = {
+  variablesDir: VARIABLES_DIR,
+  stateDir: "/tmp/dms-privatelink-lab-test-state",
+};
+
+/** Synthesized Terraform JSON of one stack (snake_case keys, as Terraform reads it). */
+export interface SynthesizedStack {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown; description?: string }>;
+  readonly provider?: Record<string, Array<Record<string, unknown>>>;
+  readonly terraform?: Record<string, unknown>;
+}
+
+export function shippedDeployment(name: string): Deployment {
+  return loadDeployment(join(VARIABLES_DIR, `${name}.json`));
+}
+
+/** Reads a shipped deployment file, lets the test change it, and validates the result as a file. */
+export function variantDeployment(name: string, change: (file: DeploymentFileInput) => void, fileName = name): Deployment {
+  const file = JSON.parse(readShipped(name)) as DeploymentFileInput;
+  change(file);
+  const directory = mkdtempSync(join(tmpdir(), "lab-variant-"));
+  const path = join(directory, `${fileName}.json`);
+  writeFileSync(path, JSON.stringify(file));
+  return loadDeployment(path);
+}
+
+function readShipped(name: string): string {
+  return readFileSync(join(VARIABLES_DIR, `${name}.json`), "utf8");
+}
+
+export function buildStacks(deployment: Deployment, runtime: RuntimeSettings = TEST_RUNTIME): DeploymentStacks {
+  return buildDeployment(Testing.app(), deployment, runtime);
+}
+
+export function synthesize(stack: TerraformStack): SynthesizedStack {
+  return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+}
+
+/** All resources of one Terraform type, keyed by logical id. */
+export function resourcesOfType(synth: SynthesizedStack, type: string): Record<string, Record<string, unknown>> {
+  return synth.resource?.[type] ?? {};
+}
+
+export function onlyResourceOfType(synth: SynthesizedStack, type: string): Record<string, unknown> {
+  const all = Object.values(resourcesOfType(synth, type));
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** `${aws_vpc.dev-lab_OnPremNetwork_Resource_1234.id}`-style reference to a construct's attribute. */
+export function ref(stack: TerraformStack, element: TerraformElement, type: string, attribute: string): string {
+  return `\${${type}.${stack.getLogicalId(element)}.${attribute}}`;
+}

@@ -1,0 +1,89 @@
+// AuroraPostgres on synthesized JSON: encryption, managed password, CDC + TLS parameters, protection per deployment.
+import { describe, expect, it } from "vitest";
+import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize } from "../helpers/synth";
+
+const dev = buildStacks(shippedDeployment("dev")).lab;
+const devSynth = synthesize(dev);
+const prod = buildStacks(shippedDeployment("prod")).lab;
+const prodSynth = synthesize(prod);
+
+describe("AuroraPostgres", () => {
+  it("creates an encrypted Aurora PostgreSQL 16 cluster with an RDS-managed master password", () => {
+    const cluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.sourceDatabase.cluster)];
+    const key = ref(dev, dev.encryptionKey.key, "aws_kms_key", "arn");
+    expect(cluster).toMatchObject({
+      cluster_identifier: "dev-source",
+      engine: "aurora-postgresql",
+      engine_mode: "provisioned",
+      engine_version: expect.stringMatching(/^16\./),
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: key,
+      storage_encrypted: true,
+      kms_key_id: key,
+      iam_database_authentication_enabled: true,
+      enabled_cloudwatch_logs_exports: ["postgresql"],
+      database_name: "demo_db",
+      port: 5432,
+      vpc_security_group_ids: [ref(dev, dev.sourceDatabase.connections.securityGroup, "aws_security_group", "id")],
+    });
+    expect(cluster).not.toHaveProperty("master_password");
+  });
+
+  it("puts the source in the on-prem VPC and the target in the target VPC", () => {
+    const groups = resourcesOfType(devSynth, "aws_db_subnet_group");
+    const sourceGroup = Object.values(groups).find((group) => group.name === "dev-source");
+    const targetGroup = Object.values(groups).find((group) => group.name === "dev-target");
+    expect(sourceGroup?.subnet_ids).toEqual(dev.onPremNetwork.privateSubnets.map((subnet) => ref(dev, subnet, "aws_subnet", "id")));
+    expect(targetGroup?.subnet_ids).toEqual(dev.targetNetwork.privateSubnets.map((subnet) => ref(dev, subnet, "aws_subnet", "id")));
+  });
+
+  it("turns on logical replication (CDC) and forces TLS in the cluster parameter group", () => {
+    const groups = Object.values(resourcesOfType(devSynth, "aws_rds_cluster_parameter_group"));
+    expect(groups).toHaveLength(2);
+    for (const group of groups) {
+      expect(group.family).toBe("aurora-postgresql16");
+      expect(group.parameter).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: "rds.logical_replication", value: "1" }),
+          expect.objectContaining({ name: "rds.force_ssl", value: "1" }),
+        ]),
+      );
+    }
+  });
+
+  it("creates the configured number of private instances", () => {
+    const devInstances = Object.values(resourcesOfType(devSynth, "aws_rds_cluster_instance"));
+    expect(devInstances).toHaveLength(2);
+    const prodInstances = Object.values(resourcesOfType(prodSynth, "aws_rds_cluster_instance"));
+    expect(prodInstances).toHaveLength(4);
+    expect(prodInstances.map((instance) => instance.identifier).sort()).toEqual(["prod-source-1", "prod-source-2", "prod-target-1", "prod-target-2"]);
+    for (const instance of [...devInstances, ...prodInstances]) expect(instance.publicly_accessible).toBe(false);
+  });
+
+  it("keeps nothing on destroy in dev and protects prod", () => {
+    const devCluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.targetDatabase.cluster)];
+    expect(devCluster).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, backup_retention_period: 1 });
+    expect(devCluster).not.toHaveProperty("final_snapshot_identifier");
+    const prodCluster = resourcesOfType(prodSynth, "aws_rds_cluster")[prod.getLogicalId(prod.targetDatabase.cluster)];
+    expect(prodCluster).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "prod-target-final",
+      backup_retention_period: 35,
+    });
+  });
+
+  it("pre-creates the PostgreSQL log group, encrypted, with a retention, before the cluster", () => {
+    const logGroup = resourcesOfType(devSynth, "aws_cloudwatch_log_group");
+    const source = Object.entries(logGroup).find(([, group]) => group.name === "/aws/rds/cluster/dev-source/postgresql");
+    expect(source?.[1]).toMatchObject({ retention_in_days: 7, kms_key_id: ref(dev, dev.encryptionKey.key, "aws_kms_key", "arn") });
+    const cluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.sourceDatabase.cluster)];
+    expect(cluster.depends_on).toEqual([`aws_cloudwatch_log_group.${source?.[0]}`]);
+  });
+
+  it("opens the database to nobody by default", () => {
+    const groupIds = [dev.sourceDatabase, dev.targetDatabase].map((db) => ref(dev, db.connections.securityGroup, "aws_security_group", "id"));
+    const rules = Object.values(resourcesOfType(devSynth, "aws_vpc_security_group_ingress_rule"));
+    expect(rules.filter((rule) => groupIds.includes(rule.security_group_id as string))).toEqual([]);
+  });
+});

@@ -1,0 +1,216 @@
+// The typed schema of a deployment file (variables/<name>.json): every field, its default and its checks.
+import { z } from "zod";
+import { cidrContains, cidrsOverlap, formatCidr, parseCidr, type Ipv4Network } from "./cidr";
+
+/**
+ * Deployment names prefix physical AWS names (e.g. `<name>-source-nlb`, 32 characters at most for a
+ * load balancer), so they must be short, lower-case, start with a letter and hold no `--` (RDS).
+ */
+export const DEPLOYMENT_NAME_PATTERN = /^[a-z](?:[a-z0-9]|-(?!-)){0,14}[a-z0-9]$/;
+export const DEPLOYMENT_NAME_RULE =
+  "2-16 characters: lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen";
+
+const cidrBlock = z.string().superRefine((text, ctx) => {
+  const parsed = parseCidr(text);
+  if (typeof parsed === "string") ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed });
+});
+
+const tagMap = z
+  .record(z.string().min(1).max(128), z.string().max(256))
+  .refine((tags) => Object.keys(tags).length <= 40, "at most 40 tags (AWS allows 50 and the lab adds its own)");
+
+/** One VPC: its CIDR and one private subnet per availability zone, in the order of `availabilityZones`. */
+const vpcSchema = z
+  .object({
+    /** The VPC's IPv4 CIDR block. The three VPCs may share it: PrivateLink needs no routing. */
+    cidr: cidrBlock,
+    /** Private subnet CIDRs, one per availability zone, in the same order. */
+    privateSubnets: z.array(cidrBlock).min(2, "give at least two private subnets, one per availability zone"),
+  })
+  .strict()
+  .superRefine((vpc, ctx) => {
+    const vpcNetwork = parseCidr(vpc.cidr);
+    if (typeof vpcNetwork === "string") return;
+    const parsedSubnets: Array<Ipv4Network | undefined> = vpc.privateSubnets.map((subnet) => {
+      const parsed = parseCidr(subnet);
+      return typeof parsed === "string" ? undefined : parsed;
+    });
+    parsedSubnets.forEach((subnet, index) => {
+      if (!subnet) return;
+      if (!cidrContains(vpcNetwork, subnet)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["privateSubnets", index],
+          message: `${formatCidr(subnet)} is outside the VPC ${vpc.cidr}; choose a subnet inside it`,
+        });
+      } else if (subnet.prefixLength > 28) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["privateSubnets", index],
+          message: `${formatCidr(subnet)} is smaller than /28, the smallest subnet AWS allows`,
+        });
+      }
+      for (let other = 0; other < index; other++) {
+        const earlier = parsedSubnets[other];
+        if (earlier && cidrsOverlap(earlier, subnet)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ["privateSubnets", index],
+            message: `${formatCidr(subnet)} overlaps privateSubnets[${other}] (${formatCidr(earlier)}); subnets of one VPC must not overlap`,
+          });
+        }
+      }
+    });
+  });
+
+const backendSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("local") }).strict(),
+  z
+    .object({
+      type: z.literal("s3"),
+      /** An existing, versioned bucket for the state files. */
+      bucket: z.string().min(3).max(63),
+      /** Prefix of the state keys; each stack adds `/<stack id>.tfstate`. @default "dms-privatelink-lab" */
+      keyPrefix: z.string().min(1).default("dms-privatelink-lab"),
+      /** Region of the bucket. @default the deployment's region */
+      region: z.string().optional(),
+      /** S3-native state locking (Terraform >= 1.10). @default true */
+      useLockfile: z.boolean().default(true),
+      /** A DynamoDB lock table (key `LockID`), for teams on Terraform < 1.10. */
+      dynamodbTable: z.string().optional(),
+    })
+    .strict(),
+]);
+
+const databaseSchema = z
+  .object({
+    /** Aurora PostgreSQL engine version; 16.x (the original's 13.4 can no longer be created). @default "16.6" */
+    engineVersion: z
+      .string()
+      .regex(/^16\.\d+$/, "use an Aurora PostgreSQL 16.x version such as 16.6 (the parameter group family is aurora-postgresql16)")
+      .default("16.6"),
+    /** Instance class of every instance in the cluster. @default "db.t4g.medium" */
+    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "use an RDS instance class such as db.t4g.medium").default("db.t4g.medium"),
+    /** Number of instances (1 writer + readers). @default 1 */
+    instances: z.number().int().min(1).max(15).default(1),
+    /** Master user name; its password is generated and kept by RDS in Secrets Manager. @default "postgres" */
+    masterUsername: z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, "start with a letter; letters, digits and underscores only")
+      .refine((name) => !["admin", "rdsadmin", "postgres_admin"].includes(name), "this user name is reserved by RDS")
+      .default("postgres"),
+    /** Database the migration reads or writes (created by the runbook). @default "demo_db" */
+    databaseName: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/, "start with a lower-case letter; lower-case letters, digits and underscores only")
+      .default("demo_db"),
+    /** Days of automated backups. @default 1 */
+    backupRetentionDays: z.number().int().min(1).max(35).default(1),
+    /** UTC backup window, hh24:mi-hh24:mi. @default "03:00-04:00" */
+    preferredBackupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "use hh24:mi-hh24:mi, e.g. 03:00-04:00").default("03:00-04:00"),
+    /** UTC maintenance window, ddd:hh24:mi-ddd:hh24:mi. @default "sun:05:00-sun:06:00" */
+    preferredMaintenanceWindow: z
+      .string()
+      .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, "use ddd:hh24:mi-ddd:hh24:mi, e.g. sun:05:00-sun:06:00")
+      .default("sun:05:00-sun:06:00"),
+    /** Refuse deletion through the API. @default false */
+    deletionProtection: z.boolean().default(false),
+    /** Take a final snapshot on destroy (named `<cluster>-final`). @default false */
+    finalSnapshot: z.boolean().default(false),
+    /** Days to keep the PostgreSQL log group. @default 7 */
+    logRetentionDays: z.number().int().positive().default(7),
+  })
+  .strict();
+
+const encryptionSchema = z
+  .object({
+    /** Waiting period before the deployment's KMS key is deleted after destroy. @default 7 */
+    keyDeletionWindowDays: z.number().int().min(7).max(30).default(7),
+  })
+  .strict();
+
+const secretsSchema = z
+  .object({
+    /**
+     * Days a deleted secret stays recoverable. 0 deletes at once, so destroy-then-deploy can reuse
+     * the name; prod should keep 7-30. @default 0
+     */
+    recoveryWindowDays: z
+      .number()
+      .int()
+      .refine((days) => days === 0 || (days >= 7 && days <= 30), "use 0 (delete at once) or 7 to 30 days")
+      .default(0),
+  })
+  .strict();
+
+const emulatorSchema = z
+  .object({
+    /** Which emulator; only moto is known. */
+    kind: z.literal("moto"),
+    /** Where it listens when no LAB_EMULATOR_URL is set. @default "http://127.0.0.1:4566" */
+    url: z.string().url().default("http://127.0.0.1:4566"),
+  })
+  .strict();
+
+export const deploymentFileSchema = z
+  .object({
+    /** Editor hint only. */
+    $schema: z.string().optional(),
+    /** One line on what this deployment is for. */
+    description: z.string().optional(),
+    /** AWS region, e.g. us-east-1. */
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "use an AWS region code such as us-east-1"),
+    /** Availability zones of the region; subnets are spread over them in this order. */
+    availabilityZones: z
+      .array(z.string())
+      .min(2, "list at least two availability zones (RDS subnet groups and DMS need two)")
+      .refine((zones) => new Set(zones).size === zones.length, "list each availability zone once"),
+    /** Present only for a deployment that targets a local AWS emulator. */
+    emulator: emulatorSchema.optional(),
+    /** Where Terraform keeps state. @default { "type": "local" } */
+    backend: backendSchema.default({ type: "local" }),
+    /** Tags on every resource (added to the lab's own Project/Deployment tags). @default {} */
+    tags: tagMap.default({}),
+    encryption: encryptionSchema.default({}),
+    secrets: secretsSchema.default({}),
+    /** The three VPCs. Their CIDRs may overlap one another. */
+    network: z.object({ onPrem: vpcSchema, dms: vpcSchema, target: vpcSchema }).strict(),
+    /** The two Aurora PostgreSQL clusters. */
+    databases: z.object({ source: databaseSchema, target: databaseSchema }).strict(),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    file.availabilityZones.forEach((zone, index) => {
+      if (!new RegExp(`^${file.region}[a-z]$`).test(zone)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["availabilityZones", index],
+          message: `"${zone}" is not an availability zone of ${file.region}; use ${file.region}a, ${file.region}b, ...`,
+        });
+      }
+    });
+    for (const vpcName of ["onPrem", "dms", "target"] as const) {
+      const subnets = file.network[vpcName].privateSubnets;
+      if (subnets.length !== file.availabilityZones.length) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["network", vpcName, "privateSubnets"],
+          message: `has ${subnets.length} subnets for ${file.availabilityZones.length} availability zones; give exactly one subnet per zone`,
+        });
+      }
+    }
+  });
+
+/** A deployment file as written (defaults not yet applied). */
+export type DeploymentFileInput = z.input<typeof deploymentFileSchema>;
+/** A deployment file after validation, with every default applied. */
+export type DeploymentFile = z.output<typeof deploymentFileSchema>;
+export type VpcConfig = z.output<typeof vpcSchema>;
+export type DatabaseConfig = z.output<typeof databaseSchema>;
+export type BackendConfig = z.output<typeof backendSchema>;
+
+/** A validated deployment: its file's content plus the name taken from the file name. */
+export interface Deployment extends DeploymentFile {
+  /** The file's base name (`dev` for variables/dev.json); prefixes every physical name and stack id. */
+  readonly name: string;
+}
