@@ -3,17 +3,25 @@ import type { App } from "cdktf";
 import { loadDeployments } from "../variables/load";
 import type { RuntimeSettings } from "../variables/runtime";
 import type { Deployment } from "../variables/schema";
+import type { TerraformStack } from "cdktf";
+import { AccountStack } from "./account-stack";
 import { LabStack } from "./lab-stack";
 
-/** The stacks of one deployment. */
+/** The stacks of one deployment, in deploy order. */
 export interface DeploymentStacks {
   readonly deployment: Deployment;
+  /** Only when the deployment creates the account-wide DMS roles. */
+  readonly account?: AccountStack;
   readonly lab: LabStack;
+  /** Every stack above, in the order they deploy. */
+  readonly all: readonly TerraformStack[];
 }
 
 export function buildDeployment(app: App, deployment: Deployment, runtime: RuntimeSettings): DeploymentStacks {
+  const account = deployment.dms.serviceRoles === "create" ? new AccountStack(app, { deployment, runtime }) : undefined;
   const lab = new LabStack(app, { deployment, runtime });
-  return { deployment, lab };
+  if (account) lab.addDependency(account);
+  return { deployment, account, lab, all: [account, lab].filter((stack): stack is AccountStack | LabStack => Boolean(stack)) };
 }
 
 export function buildLab(app: App, runtime: RuntimeSettings): DeploymentStacks[] {

@@ -152,6 +152,57 @@ const emulatorSchema = z
   })
   .strict();
 
+const privateLinkSchema = z
+  .object({
+    /** Connections to the endpoint services wait for acceptance (the lab accepts its own explicitly). @default false */
+    acceptanceRequired: z.boolean().default(false),
+    /**
+     * Principals allowed to connect to the endpoint services (IAM ARNs).
+     * @default [] — only this account (its root ARN) is allowed
+     */
+    allowedPrincipals: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/, "use an IAM ARN such as arn:aws:iam::123456789012:root"))
+      .default([]),
+  })
+  .strict();
+
+const dmsSchema = z
+  .object({
+    /**
+     * `create`: this deployment creates the account-wide roles dms-vpc-role and
+     * dms-cloudwatch-logs-role in a `<name>-account` stack. `adopt`: they exist already (another
+     * deployment or the organisation made them). @default "create"
+     */
+    serviceRoles: z.enum(["create", "adopt"]).default("create"),
+    /** Replication instance class. @default "dms.t3.medium" */
+    instanceClass: z.string().regex(/^dms\.[a-z0-9]+\.[a-z0-9]+$/, "use a DMS instance class such as dms.t3.medium").default("dms.t3.medium"),
+    /** Storage in GiB. @default 50 */
+    allocatedStorage: z.number().int().min(5).max(6144).default(50),
+    /** DMS engine version. @default "3.5.4" */
+    engineVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "use a DMS engine version such as 3.5.4").default("3.5.4"),
+    /** A standby in a second zone. @default false */
+    multiAz: z.boolean().default(false),
+    /** UTC maintenance window. @default "sun:06:00-sun:07:00" */
+    preferredMaintenanceWindow: z.string().default("sun:06:00-sun:07:00"),
+    /**
+     * TLS mode of both endpoints. Only `require`: through PrivateLink the host name is the interface
+     * endpoint's, which the RDS certificate does not name, so verify-full cannot pass. @default "require"
+     */
+    sslMode: z.literal("require").default("require"),
+  })
+  .strict();
+
+const bastionSchema = z
+  .object({
+    /** Create the SSM-only bastion (the migration workstation). @default true */
+    enabled: z.boolean().default(true),
+    /** EC2 instance type; Graviton types (t4g, m7g...) get the arm64 AMI. @default "t4g.micro" */
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "use an EC2 instance type such as t4g.micro").default("t4g.micro"),
+    /** Root volume size in GiB (the AL2023 image needs 8 at least). @default 8 */
+    rootVolumeGiB: z.number().int().min(8).max(100).default(8),
+  })
+  .strict();
+
 export const deploymentFileSchema = z
   .object({
     /** Editor hint only. */
@@ -177,6 +228,12 @@ export const deploymentFileSchema = z
     network: z.object({ onPrem: vpcSchema, dms: vpcSchema, target: vpcSchema }).strict(),
     /** The two Aurora PostgreSQL clusters. */
     databases: z.object({ source: databaseSchema, target: databaseSchema }).strict(),
+    /** The two PrivateLink paths (endpoint services on the databases' load balancers). */
+    privateLink: privateLinkSchema.default({}),
+    /** The replication instance and its endpoints. */
+    dms: dmsSchema.default({}),
+    /** The SSM-only migration workstation in the DMS VPC. */
+    bastion: bastionSchema.default({}),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -208,6 +265,9 @@ export type DeploymentFile = z.output<typeof deploymentFileSchema>;
 export type VpcConfig = z.output<typeof vpcSchema>;
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type BackendConfig = z.output<typeof backendSchema>;
+export type PrivateLinkConfig = z.output<typeof privateLinkSchema>;
+export type DmsConfig = z.output<typeof dmsSchema>;
+export type BastionConfig = z.output<typeof bastionSchema>;
 
 /** A validated deployment: its file's content plus the name taken from the file name. */
 export interface Deployment extends DeploymentFile {

@@ -13,7 +13,7 @@ export function synthToDisk(deployments: readonly Deployment[], runtime: Runtime
   const stackIds: string[] = [];
   for (const deployment of deployments) {
     const stacks = buildDeployment(app, deployment, runtime);
-    stackIds.push(...Object.values(stacks).filter((value) => value && typeof value === "object" && "node" in value).map((stack) => stack.node.id));
+    stackIds.push(...stacks.all.map((stack) => stack.node.id));
   }
   app.synth();
   return Object.fromEntries(stackIds.map((id) => [id, join(outdir, "stacks", id)]));

@@ -81,9 +81,22 @@ describe("AuroraPostgres", () => {
     expect(cluster.depends_on).toEqual([`aws_cloudwatch_log_group.${source?.[0]}`]);
   });
 
-  it("opens the database to nobody by default", () => {
-    const groupIds = [dev.sourceDatabase, dev.targetDatabase].map((db) => ref(dev, db.connections.securityGroup, "aws_security_group", "id"));
+  it("admits PostgreSQL only from its own PrivateLink load balancer", () => {
     const rules = Object.values(resourcesOfType(devSynth, "aws_vpc_security_group_ingress_rule"));
-    expect(rules.filter((rule) => groupIds.includes(rule.security_group_id as string))).toEqual([]);
+    for (const [database, path] of [
+      [dev.sourceDatabase, dev.sourcePath],
+      [dev.targetDatabase, dev.targetPath],
+    ] as const) {
+      const groupId = ref(dev, database.connections.securityGroup, "aws_security_group", "id");
+      expect(rules.filter((rule) => rule.security_group_id === groupId)).toEqual([
+        expect.objectContaining({
+          referenced_security_group_id: ref(dev, path.loadBalancerConnections.securityGroup, "aws_security_group", "id"),
+          ip_protocol: "tcp",
+          from_port: 5432,
+          to_port: 5432,
+          description: expect.stringContaining("nlb"),
+        }),
+      ]);
+    }
   });
 });

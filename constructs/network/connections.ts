@@ -64,13 +64,21 @@ export class Connections extends Construct {
       toPort: port,
       description: `${peer.label} to ${this.label} on ${port}`,
     });
-    new VpcSecurityGroupEgressRule(peer, `to-${this.label}-${port}`, {
-      securityGroupId: peer.securityGroupId,
-      referencedSecurityGroupId: this.securityGroupId,
+    peer.allowTo(this, port);
+  }
+
+  /**
+   * Lets this component reach `peer` on `port` (egress only): for a peer that already admits this
+   * component another way, e.g. endpoints open to their whole VPC.
+   */
+  allowTo(peer: Connections, port: number = peer.defaultPort): void {
+    new VpcSecurityGroupEgressRule(this, `to-${peer.label}-${port}`, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: peer.securityGroupId,
       ipProtocol: "tcp",
       fromPort: port,
       toPort: port,
-      description: `${peer.label} to ${this.label} on ${port}`,
+      description: `${this.label} to ${peer.label} on ${port}`,
     });
   }
 

@@ -1,0 +1,127 @@
+// The migration workstation: Amazon Linux 2023 in a private subnet, reachable only through SSM Session Manager.
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { Construct } from "constructs";
+import type { BastionConfig } from "../../variables/schema";
+import type { LabKey } from "../encryption/lab-key";
+import { nameTag } from "../naming";
+import { Connections } from "../network/connections";
+import type { LabNetwork } from "../network/lab-network";
+
+export interface BastionProps {
+  /** Physical name, e.g. `dev-bastion`. */
+  readonly name: string;
+  /** Deployment name: the bastion may start and stop only DMS tasks tagged with it. */
+  readonly deploymentName: string;
+  /** The DMS VPC; the bastion sits in its first private subnet. */
+  readonly network: LabNetwork;
+  /** Encrypts the root volume; the runbook decrypts the lab's secrets with it. */
+  readonly encryptionKey: LabKey;
+  /** Secrets the runbook reads (RDS master secrets) and writes (DMS endpoint secrets). */
+  readonly readableSecretArns: readonly string[];
+  readonly writableSecretArns: readonly string[];
+  readonly settings: BastionConfig;
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** PostgreSQL 16 client: the original's psql 9.2 cannot authenticate with SCRAM. Packages come from S3 via the gateway endpoint. */
+const USER_DATA = `#!/bin/bash
+set -euo pipefail
+dnf install -y postgresql16 jq
+`;
+
+/** Graviton families (t4g, m7g, c6gn...) need the arm64 image. */
+export function architectureOf(instanceType: string): "arm64" | "x86_64" {
+  return /^[a-z]+\d+g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
+}
+
+export class Bastion extends Construct {
+  readonly instance: Instance;
+  readonly instanceId: string;
+  readonly role: IamRole;
+  /** No ingress ever; egress is added for the endpoints it uses. */
+  readonly connections: Connections;
+
+  constructor(scope: Construct, id: string, props: BastionProps) {
+    super(scope, id);
+    const { name, network, settings, partition, region, accountId } = props;
+    this.connections = new Connections(this, "SecurityGroup", {
+      name,
+      description: `Bastion ${name}: no ingress (SSM only), egress to named endpoints only`,
+      vpcId: network.vpcId,
+      label: "bastion",
+      defaultPort: 5432,
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
+    });
+    this.role = new IamRole(this, "Role", {
+      name,
+      description: "Migration workstation: SSM Session Manager plus the runbook's few calls",
+      assumeRolePolicy: trust.json,
+      tags: nameTag(name),
+    });
+    new IamRolePolicyAttachment(this, "SsmCore", {
+      role: this.role.name,
+      policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    });
+    const dmsArn = (kind: string) => `arn:${partition}:dms:${region}:${accountId}:${kind}:*`;
+    const runbook = new DataAwsIamPolicyDocument(this, "RunbookPermissions", {
+      statement: [
+        { sid: "ReadLabSecrets", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [...props.readableSecretArns, ...props.writableSecretArns] },
+        { sid: "WriteDmsEndpointSecrets", actions: ["secretsmanager:PutSecretValue"], resources: [...props.writableSecretArns] },
+        {
+          sid: "UseTheLabKeyThroughSecretsManager",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: [props.encryptionKey.keyArn],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${region}.amazonaws.com`] }],
+        },
+        // DMS describe calls support no resource-level permissions.
+        { sid: "DescribeDms", actions: ["dms:DescribeReplicationTasks", "dms:DescribeReplicationInstances", "dms:DescribeEndpoints", "dms:DescribeConnections", "dms:DescribeTableStatistics"], resources: ["*"] },
+        {
+          sid: "RunOnlyThisLabsTasks",
+          actions: ["dms:StartReplicationTask", "dms:StopReplicationTask", "dms:ReloadTables"],
+          resources: [dmsArn("task")],
+          condition: [{ test: "StringEquals", variable: "aws:ResourceTag/Deployment", values: [props.deploymentName] }],
+        },
+        {
+          sid: "TestThisLabsEndpoints",
+          actions: ["dms:TestConnection"],
+          resources: [dmsArn("rep"), dmsArn("endpoint")],
+          condition: [{ test: "StringEquals", variable: "aws:ResourceTag/Deployment", values: [props.deploymentName] }],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "Runbook", { name: "runbook", role: this.role.id, policy: runbook.json });
+    const profile = new IamInstanceProfile(this, "InstanceProfile", { name, role: this.role.name, tags: nameTag(name) });
+
+    const image = new DataAwsSsmParameter(this, "Image", {
+      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(settings.instanceType)}`,
+    });
+    this.instance = new Instance(this, "Resource", {
+      ami: image.value,
+      instanceType: settings.instanceType,
+      subnetId: network.privateSubnetIds[0],
+      vpcSecurityGroupIds: [this.connections.securityGroupId],
+      iamInstanceProfile: profile.name,
+      associatePublicIpAddress: false,
+      metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+      rootBlockDevice: { encrypted: true, kmsKeyId: props.encryptionKey.keyArn, volumeType: "gp3", volumeSize: settings.rootVolumeGiB, deleteOnTermination: true },
+      userData: USER_DATA,
+      userDataReplaceOnChange: true,
+      monitoring: false,
+      // A new AMI in the public parameter must not replace the workstation on every plan.
+      lifecycle: { ignoreChanges: ["ami"] },
+      tags: nameTag(name),
+    });
+    this.instanceId = this.instance.id;
+  }
+}

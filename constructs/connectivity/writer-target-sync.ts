@@ -1,0 +1,146 @@
+// Keeps a PrivateLink NLB's target group on the Aurora writer: a function run by RDS events, a schedule and each deploy.
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import type { AuroraPostgres } from "../database/aurora-postgres";
+import type { LabKey } from "../encryption/lab-key";
+import { nameTag } from "../naming";
+import type { PrivateLinkPath } from "./private-link";
+import { writerSyncCode } from "./writer-sync-code";
+
+export interface WriterTargetSyncProps {
+  /** Physical name, e.g. `dev-source-writer-sync`. */
+  readonly name: string;
+  /** The cluster whose writer the target group must follow. */
+  readonly database: AuroraPostgres;
+  /** The path whose target group is kept in sync. */
+  readonly privateLink: PrivateLinkPath;
+  /** Encrypts the function's log group. */
+  readonly encryptionKey: LabKey;
+  readonly accountId: string;
+  readonly partition: string;
+  readonly region: string;
+  /** Safety-net schedule, an EventBridge expression. @default "rate(5 minutes)" */
+  readonly schedule?: string;
+  /** Days to keep the function's logs. @default 14 */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * The original lab registered one ENI address found at apply time; after a failover, or with two
+ * instances, the NLB pointed at nothing or at a reader. This function registers the current writer
+ * and then removes stale targets. It runs on the cluster's RDS events (failover, instance created or
+ * deleted), on a schedule in case an event is missed, and once per deploy so the first apply works.
+ */
+export class WriterTargetSync extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: WriterTargetSyncProps) {
+    super(scope, id);
+    const { name, database, privateLink, partition, region, accountId } = props;
+    const instanceIds = database.instances.map((instance) => instance.identifier);
+
+    const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: `/aws/lambda/${name}`,
+      retentionInDays: props.logRetentionDays ?? 14,
+      kmsKeyId: props.encryptionKey.keyArn,
+    });
+
+    const assumeRole = new DataAwsIamPolicyDocument(this, "AssumeRole", {
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+    });
+    this.role = new IamRole(this, "Role", {
+      name,
+      description: `${name}: keeps a PrivateLink target group on the writer of ${database.clusterIdentifier}`,
+      assumeRolePolicy: assumeRole.json,
+      tags: nameTag(name),
+    });
+    const rdsArn = (kind: string, resourceName: string) => `arn:${partition}:rds:${region}:${accountId}:${kind}:${resourceName}`;
+    const permissions = new DataAwsIamPolicyDocument(this, "Permissions", {
+      statement: [
+        { sid: "ReadTheCluster", actions: ["rds:DescribeDBClusters"], resources: [rdsArn("cluster", database.clusterIdentifier)] },
+        { sid: "ReadItsInstances", actions: ["rds:DescribeDBInstances"], resources: [rdsArn("db", `${database.clusterIdentifier}-*`)] },
+        // ELB describe actions support no resource-level permissions.
+        { sid: "ReadTargetHealth", actions: ["elasticloadbalancing:DescribeTargetHealth"], resources: ["*"] },
+        {
+          sid: "ChangeOnlyThisTargetGroup",
+          actions: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+          resources: [privateLink.targetGroup.arn],
+        },
+        { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
+      ],
+    });
+    new IamRolePolicy(this, "Policy", { name: "writer-sync", role: this.role.id, policy: permissions.json });
+
+    const code = writerSyncCode(this);
+    this.function = new LambdaFunction(this, "Function", {
+      functionName: name,
+      description: `Registers the writer of ${database.clusterIdentifier} in its PrivateLink NLB target group`,
+      role: this.role.arn,
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      filename: code.path,
+      sourceCodeHash: code.assetHash,
+      timeout: 30,
+      memorySize: 128,
+      environment: {
+        variables: {
+          CLUSTER_IDENTIFIER: database.clusterIdentifier,
+          TARGET_GROUP_ARN: privateLink.targetGroup.arn,
+          DB_PORT: String(database.port),
+          INSTANCE_IDENTIFIERS: Fn.join(",", instanceIds),
+        },
+      },
+      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+      dependsOn: [logGroup],
+      tags: nameTag(name),
+    });
+
+    const rdsEvents = new CloudwatchEventRule(this, "RdsEvents", {
+      name: `${name}-rds-events`,
+      description: `RDS events of ${database.clusterIdentifier} and its instances (failover, created, deleted)`,
+      eventPattern: Fn.jsonencode({
+        source: ["aws.rds"],
+        "detail-type": ["RDS DB Cluster Event", "RDS DB Instance Event"],
+        detail: { SourceIdentifier: [database.clusterIdentifier, ...instanceIds] },
+      }),
+      tags: nameTag(`${name}-rds-events`),
+    });
+    const schedule = new CloudwatchEventRule(this, "Schedule", {
+      name: `${name}-schedule`,
+      description: `Safety net: re-checks the writer of ${database.clusterIdentifier}`,
+      scheduleExpression: props.schedule ?? "rate(5 minutes)",
+      tags: nameTag(`${name}-schedule`),
+    });
+    for (const [ruleId, rule] of [
+      ["RdsEvents", rdsEvents],
+      ["Schedule", schedule],
+    ] as const) {
+      new CloudwatchEventTarget(this, `${ruleId}Target`, { rule: rule.name, arn: this.function.arn });
+      new LambdaPermission(this, `${ruleId}Permission`, {
+        statementId: `events-${ruleId}`,
+        action: "lambda:InvokeFunction",
+        functionName: this.function.functionName,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      });
+    }
+
+    // Once per deploy, after the instances and the listener exist, so the first apply ends with a target.
+    new LambdaInvocation(this, "InitialSync", {
+      functionName: this.function.functionName,
+      input: JSON.stringify({ source: "deploy" }),
+      triggers: { instances: Fn.join(",", instanceIds), code: code.assetHash },
+      dependsOn: [...database.instances, privateLink.listener],
+    });
+  }
+}

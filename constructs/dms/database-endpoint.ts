@@ -1,0 +1,54 @@
+// A DMS endpoint for one lab database, reached through its PrivateLink path, with credentials in Secrets Manager.
+import { DmsEndpoint } from "@cdktf/provider-aws/lib/dms-endpoint";
+import { Construct } from "constructs";
+import type { PrivateLinkPath } from "../connectivity/private-link";
+import type { AuroraPostgres } from "../database/aurora-postgres";
+import type { LabKey } from "../encryption/lab-key";
+import { nameTag } from "../naming";
+import type { EndpointSecret } from "./endpoint-secret";
+import type { SecretsAccessRole } from "./secrets-access-role";
+
+export interface DatabaseEndpointProps {
+  /** Endpoint identifier, e.g. `dev-source`. */
+  readonly name: string;
+  readonly endpointType: "source" | "target";
+  /** The database behind the endpoint (its database name). */
+  readonly database: AuroraPostgres;
+  /** The path DMS takes: the secret's `host` is this path's interface endpoint DNS name. */
+  readonly privateLink: PrivateLinkPath;
+  /** Holds engine, host, port, username, password, dbname. */
+  readonly secret: EndpointSecret;
+  /** Lets DMS read `secret`. */
+  readonly accessRole: SecretsAccessRole;
+  /** Encrypts the endpoint's connection settings. */
+  readonly encryptionKey: LabKey;
+  /** TLS mode, at least `require`. */
+  readonly sslMode: "require";
+}
+
+/**
+ * With `secrets_manager_arn`, DMS takes server, port and credentials from the secret: the endpoint
+ * itself carries no password attribute, and the host is the PrivateLink interface endpoint.
+ */
+export class DatabaseEndpoint extends Construct {
+  readonly endpoint: DmsEndpoint;
+  readonly endpointArn: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseEndpointProps) {
+    super(scope, id);
+    this.endpoint = new DmsEndpoint(this, "Resource", {
+      endpointId: props.name,
+      endpointType: props.endpointType,
+      engineName: "aurora-postgresql",
+      databaseName: props.database.databaseName,
+      sslMode: props.sslMode,
+      secretsManagerArn: props.secret.secretArn,
+      secretsManagerAccessRoleArn: props.accessRole.roleArn,
+      kmsKeyArn: props.encryptionKey.keyArn,
+      // The endpoint is useless before its path exists and DMS can assume the access role.
+      dependsOn: [props.privateLink.interfaceEndpoint, props.accessRole.policy],
+      tags: nameTag(props.name),
+    });
+    this.endpointArn = this.endpoint.endpointArn;
+  }
+}

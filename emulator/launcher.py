@@ -1,0 +1,663 @@
+#!/usr/bin/env python3
+"""Emulator launcher for the dms-privatelink-lab.
+
+Starts moto's server (moto 5.2.1) on 127.0.0.1 and applies small, documented
+monkey-patches where moto departs from AWS in ways that make the real Terraform
+AWS provider (hashicorp/aws 5.100.0) fail or see a perpetual diff.
+
+Usage:  python3 emulator/launcher.py [--port N]      (N=0: pick a free port)
+Prints  "emulator listening on http://127.0.0.1:<port>"  once ready, and exits
+cleanly on SIGTERM / SIGINT.
+
+Every patch is a function decorated with @patch; see emulator/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import zipfile
+from datetime import datetime, timezone
+from io import BytesIO
+from typing import Any, Callable
+
+# Environment the lab needs. Must be set before moto is imported.
+EMULATOR_ENV = {
+    # aws_iam_role_policy_attachment to arn:aws:iam::aws:policy/... needs the
+    # AWS-managed policies to exist.
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    # The AMI that /aws/service/ami-amazon-linux-latest/... points at must exist.
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "true",
+    # No Docker here; never try to pull images for Lambda.
+    "MOTO_LAMBDA_STUB_ECR": "true",
+}
+
+PATCHES: list[Callable[[], None]] = []
+
+
+def patch(fn: Callable[[], None]) -> Callable[[], None]:
+    """Register a patch; applied in order after moto is importable."""
+    PATCHES.append(fn)
+    return fn
+
+
+def _to_epoch(value: Any) -> Any:
+    """ISO-8601 string (moto's serialisation) -> epoch seconds (AWS JSON)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+def _timestamp_members(service: str) -> set[str]:
+    """Names of all members typed `timestamp` in botocore's model of service."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    names: set[str] = set()
+    for shape_name in model.shape_names:
+        shape = model.shape_for(shape_name)
+        if shape.type_name != "structure":
+            continue
+        for member, member_shape in shape.members.items():
+            if member_shape.type_name == "timestamp":
+                names.add(member)
+    return names
+
+
+def _convert_timestamps(obj: Any, keys: set[str]) -> Any:
+    if isinstance(obj, dict):
+        return {
+            k: (_to_epoch(v) if k in keys else _convert_timestamps(v, keys))
+            for k, v in obj.items()
+        }
+    if isinstance(obj, list):
+        return [_convert_timestamps(v, keys) for v in obj]
+    return obj
+
+
+# --------------------------------------------------------------------- DMS --
+
+
+@patch
+def dms_epoch_timestamps() -> None:
+    """AWS (JSON 1.1 protocol) sends timestamps as epoch numbers; moto's DMS
+    responses carry ISO-8601 strings (InstanceCreateTime,
+    ReplicationTaskCreationDate, ...), which the Go SDK cannot decode.
+    Seen with moto 5.2.1."""
+    from moto.dms.responses import DatabaseMigrationServiceResponse as R
+
+    keys = _timestamp_members("dms")
+    original = R.call_action
+
+    def call_action(self: Any) -> Any:
+        status, headers, body = original(self)
+        if isinstance(body, (str, bytes)) and body[:1] in ("{", b"{"):
+            try:
+                data = json.loads(body)
+            except ValueError:
+                return status, headers, body
+            body = json.dumps(_convert_timestamps(data, keys))
+        return status, headers, body
+
+    R.call_action = call_action
+
+
+@patch
+def dms_task_becomes_ready() -> None:
+    """AWS moves a new replication task from `creating` to `ready` once it is
+    validated; moto leaves it in `creating` forever, so the provider's
+    create waiter never returns. Seen with moto 5.2.1."""
+    from moto.dms.models import DatabaseMigrationServiceBackend as B
+
+    original = B.describe_replication_tasks
+
+    def describe_replication_tasks(self: Any, *args: Any, **kwargs: Any) -> Any:
+        tasks = original(self, *args, **kwargs)
+        for task in tasks:
+            if task.status == "creating":
+                task.ready()
+        return tasks
+
+    B.describe_replication_tasks = describe_replication_tasks
+
+
+def _dms_subnet_group_dict(group: Any, account_id: str, region: str) -> dict:
+    from moto.ec2.models import ec2_backends
+
+    ec2 = ec2_backends[account_id][region]
+    subnets, vpc_id = [], None
+    for subnet_id in group.subnetIds or []:
+        try:
+            subnet = ec2.get_subnet(subnet_id)
+        except Exception:  # deleted behind our back: report what we were given
+            subnets.append({"SubnetIdentifier": subnet_id, "SubnetStatus": "Active"})
+            continue
+        vpc_id = subnet.vpc_id
+        subnets.append(
+            {
+                "SubnetIdentifier": subnet_id,
+                "SubnetAvailabilityZone": {"Name": subnet.availability_zone},
+                "SubnetStatus": "Active",
+            }
+        )
+    return {
+        "ReplicationSubnetGroupIdentifier": group.replication_subnet_group_identifier,
+        "ReplicationSubnetGroupDescription": group.description,
+        "VpcId": vpc_id,
+        "SubnetGroupStatus": "Complete",
+        "Subnets": subnets,
+        "SupportedNetworkTypes": ["IPV4"],
+    }
+
+
+@patch
+def dms_subnet_group_real_subnets() -> None:
+    """AWS reads a replication subnet group back with the subnets (and VPC) it
+    was created with; moto drops SubnetIds and returns the placeholder
+    `subnet-12345` / `vpc-12345`, so subnet_ids diffs forever. The replication
+    instance's embedded ReplicationSubnetGroup gets the same treatment.
+    Seen with moto 5.2.1."""
+    from moto.dms import models as m
+
+    B = m.DatabaseMigrationServiceBackend
+    original_create = B.create_replication_subnet_group
+
+    def create_replication_subnet_group(self: Any, *args: Any, **kwargs: Any) -> Any:
+        group = original_create(self, *args, **kwargs)
+        subnet_ids = kwargs.get("subnet_ids", args[2] if len(args) > 2 else None)
+        group.subnetIds = list(subnet_ids or [])
+        group._emu_backend = self
+        return group
+
+    def group_to_dict(self: Any) -> dict:
+        backend = getattr(self, "_emu_backend", None)
+        if backend is None:
+            return original_group_to_dict(self)
+        return _dms_subnet_group_dict(self, backend.account_id, backend.region_name)
+
+    original_group_to_dict = m.FakeReplicationSubnetGroup.to_dict
+    B.create_replication_subnet_group = create_replication_subnet_group
+    m.FakeReplicationSubnetGroup.to_dict = group_to_dict
+
+    original_create_ri = B.create_replication_instance
+
+    def create_replication_instance(self: Any, *args: Any, **kwargs: Any) -> Any:
+        instance = original_create_ri(self, *args, **kwargs)
+        instance._emu_backend = self
+        return instance
+
+    original_ri_to_dict = m.FakeReplicationInstance.to_dict
+
+    def ri_to_dict(self: Any) -> dict:
+        data = original_ri_to_dict(self)
+        backend = getattr(self, "_emu_backend", None)
+        name = self.replication_subnet_group_identifier
+        if backend is not None and name in backend.replication_subnet_groups:
+            data["ReplicationSubnetGroup"] = backend.replication_subnet_groups[
+                name
+            ].to_dict()
+        return data
+
+    B.create_replication_instance = create_replication_instance
+    m.FakeReplicationInstance.to_dict = ri_to_dict
+
+
+@patch
+def dms_event_subscriptions() -> None:
+    """AWS DMS has Create/Describe/Modify/DeleteEventSubscription; moto has
+    none of them (NotImplementedError -> HTTP 500), so aws_dms_event_subscription
+    cannot be created. Minimal in-memory implementation. Seen with moto 5.2.1."""
+    from moto.dms.exceptions import ResourceAlreadyExistsFault, ResourceNotFoundFault
+    from moto.dms.responses import DatabaseMigrationServiceResponse as R
+
+    def subs(backend: Any) -> dict[str, dict]:
+        if not hasattr(backend, "_emu_event_subscriptions"):
+            backend._emu_event_subscriptions = {}
+        return backend._emu_event_subscriptions
+
+    def get(backend: Any, name: str) -> dict:
+        if name not in subs(backend):
+            raise ResourceNotFoundFault(f"Event subscription {name} not found.")
+        return subs(backend)[name]
+
+    def create_event_subscription(self: Any) -> str:
+        p = json.loads(self.body)
+        backend = self.dms_backend
+        name = p["SubscriptionName"]
+        if name in subs(backend):
+            raise ResourceAlreadyExistsFault(f"Event subscription {name} exists.")
+        sub = {
+            "CustomerAwsId": backend.account_id,
+            "CustSubscriptionId": name,
+            "SnsTopicArn": p["SnsTopicArn"],
+            "Status": "active",
+            "SubscriptionCreationTime": datetime.now(timezone.utc).strftime(
+                "%Y-%m-%d %H:%M:%S.%f"
+            )[:-3],
+            "SourceType": p.get("SourceType"),
+            "SourceIdsList": p.get("SourceIds") or [],
+            "EventCategoriesList": p.get("EventCategories") or [],
+            "Enabled": p.get("Enabled", True),
+        }
+        subs(backend)[name] = sub
+        if p.get("Tags"):
+            arn = (
+                f"arn:aws:dms:{backend.region_name}:{backend.account_id}:es:{name}"
+            )
+            backend.tagger.tag_resource(arn, p["Tags"])
+        return json.dumps({"EventSubscription": sub})
+
+    def describe_event_subscriptions(self: Any) -> str:
+        p = json.loads(self.body or "{}")
+        backend = self.dms_backend
+        name = p.get("SubscriptionName")
+        found = [get(backend, name)] if name else list(subs(backend).values())
+        return json.dumps({"EventSubscriptionsList": found})
+
+    def modify_event_subscription(self: Any) -> str:
+        p = json.loads(self.body)
+        sub = get(self.dms_backend, p["SubscriptionName"])
+        for src, dst in (
+            ("SnsTopicArn", "SnsTopicArn"),
+            ("SourceType", "SourceType"),
+            ("EventCategories", "EventCategoriesList"),
+            ("Enabled", "Enabled"),
+        ):
+            if src in p:
+                sub[dst] = p[src]
+        return json.dumps({"EventSubscription": sub})
+
+    def delete_event_subscription(self: Any) -> str:
+        p = json.loads(self.body)
+        backend = self.dms_backend
+        sub = get(backend, p["SubscriptionName"])
+        del subs(backend)[p["SubscriptionName"]]
+        return json.dumps({"EventSubscription": dict(sub, Status="deleting")})
+
+    for fn in (
+        create_event_subscription,
+        describe_event_subscriptions,
+        modify_event_subscription,
+        delete_event_subscription,
+    ):
+        setattr(R, fn.__name__, fn)
+
+
+# --------------------------------------------------------------------- RDS --
+
+
+@patch
+def rds_no_scaling_configuration_for_provisioned() -> None:
+    """AWS returns ScalingConfigurationInfo only for engine_mode=serverless
+    (v1) clusters; moto always returns one (all fields null), which the
+    provider reads as a `scaling_configuration` block on a provisioned Aurora
+    cluster -> perpetual diff. Seen with moto 5.2.1."""
+    from moto.rds.models import DBCluster
+
+    original = DBCluster.scaling_configuration_info.fget
+
+    def scaling_configuration_info(self: Any) -> Any:
+        if not self.scaling_configuration:
+            return None
+        return original(self)
+
+    DBCluster.scaling_configuration_info = property(scaling_configuration_info)
+
+
+# --------------------------------------------------------------------- EC2 --
+
+
+@patch
+def ec2_endpoint_service_permission_ids() -> None:
+    """AWS answers ModifyVpcEndpointServicePermissions with AddedPrincipals
+    (each with a ServicePermissionId) and lists that id in
+    DescribeVpcEndpointServicePermissions; moto returns neither, and
+    aws_vpc_endpoint_service_allowed_principal takes its id from
+    AddedPrincipals -> "Root object was present, but now absent".
+    Seen with moto 5.2.1."""
+    import hashlib
+
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.vpc_service_configuration import (
+        VPCEndpointServiceConfiguration as R,
+    )
+
+    def permission(service_id: str, principal: str) -> dict:
+        digest = hashlib.sha256(f"{service_id}|{principal}".encode()).hexdigest()
+        if principal == "*":
+            kind = "All"
+        elif ":root" in principal or principal.isdigit():
+            kind = "Account"
+        elif ":role/" in principal:
+            kind = "Role"
+        elif ":user/" in principal:
+            kind = "User"
+        else:
+            kind = "Service"
+        return {
+            "PrincipalType": kind,
+            "Principal": principal,
+            "ServicePermissionId": f"vpce-svc-perm-{digest[:17]}",
+            "ServiceId": service_id,
+        }
+
+    def modify_vpc_endpoint_service_permissions(self: Any) -> ActionResult:
+        service_id = self._get_param("ServiceId")
+        add = self._get_param("AddAllowedPrincipals", [])
+        remove = self._get_param("RemoveAllowedPrincipals", [])
+        self.ec2_backend.modify_vpc_endpoint_service_permissions(
+            service_id, add, remove
+        )
+        result: dict[str, Any] = {"ReturnValue": True}
+        if add:
+            result["AddedPrincipals"] = [permission(service_id, p) for p in add]
+        return ActionResult(result)
+
+    def describe_vpc_endpoint_service_permissions(self: Any) -> ActionResult:
+        service_id = self._get_param("ServiceId")
+        principals = self.ec2_backend.describe_vpc_endpoint_service_permissions(
+            service_id
+        )
+        allowed = [permission(service_id, p) for p in sorted(principals)]
+        for entry in allowed:
+            entry.pop("ServiceId")
+        return ActionResult({"AllowedPrincipals": allowed})
+
+    R.modify_vpc_endpoint_service_permissions = modify_vpc_endpoint_service_permissions
+    R.describe_vpc_endpoint_service_permissions = (
+        describe_vpc_endpoint_service_permissions
+    )
+
+
+@patch
+def ec2_sg_rule_description_for_group_refs() -> None:
+    """AWS keeps the description of a rule that references a security group
+    (or prefix list); moto's SecurityGroupRule.description reads only the
+    CIDR range, so aws_vpc_security_group_ingress_rule with
+    referenced_security_group_id + description diffs forever.
+    Seen with moto 5.2.1."""
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    def description(self: Any) -> str | None:
+        return self.ip_range.get("Description") or self.source_group.get(
+            "Description"
+        )
+
+    SecurityGroupRule.description = property(description)
+
+
+@patch
+def ec2_instance_network_interface_fields() -> None:
+    """AWS returns, for an instance launched with a NetworkInterfaces spec
+    (what the provider sends when associate_public_ip_address is set):
+    the primary ENI's groups as the instance's SecurityGroups, and no
+    <association> on an ENI without a public IP. moto returns an empty
+    SecurityGroups list and an empty <association/> element, which the
+    provider reads as vpc_security_group_ids=[] and
+    associate_public_ip_address=true -> forced replacement every plan.
+    Seen with moto 5.2.1."""
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+    from moto.ec2.models.instances import Instance
+
+    original_association = NetworkInterface.association.fget
+
+    def association(self: Any) -> Any:
+        return original_association(self) if self.public_ip else None
+
+    NetworkInterface.association = property(association)
+
+    def get_groups(self: Any) -> list:
+        stored = self.__dict__.get("_emu_security_groups") or []
+        if stored:
+            return stored
+        primary = (self.__dict__.get("nics") or {}).get(0)
+        return list(primary._group_set) if primary is not None else []
+
+    def set_groups(self: Any, value: list) -> None:
+        self.__dict__["_emu_security_groups"] = list(value or [])
+
+    Instance.security_groups = property(get_groups, set_groups)
+
+
+# ------------------------------------------------------------------- ELBv2 --
+
+
+@patch
+def elbv2_network_lb_arn() -> None:
+    """AWS names a network load balancer `loadbalancer/net/<name>/<id>`
+    (arn_suffix `net/...`, used as the CloudWatch `LoadBalancer` dimension);
+    moto always uses `loadbalancer/app/...`. Seen with moto 5.2.1."""
+    from moto.elbv2.models import ELBv2Backend
+
+    original = ELBv2Backend.create_load_balancer
+
+    def create_load_balancer(self: Any, *args: Any, **kwargs: Any) -> Any:
+        lb = original(self, *args, **kwargs)
+        kind = {"network": "net", "gateway": "gwy"}.get(lb.type)
+        if kind and ":loadbalancer/app/" in lb.arn:
+            old = lb.arn
+            lb.arn = old.replace(":loadbalancer/app/", f":loadbalancer/{kind}/", 1)
+            self.load_balancers = {
+                (lb.arn if k == old else k): v for k, v in self.load_balancers.items()
+            }
+            tags = self.tagging_service.list_tags_for_resource(old).get("Tags", [])
+            self.tagging_service.delete_all_tags_for_resource(old)
+            if tags:
+                self.tagging_service.tag_resource(lb.arn, tags)
+        return lb
+
+    ELBv2Backend.create_load_balancer = create_load_balancer
+
+
+# ------------------------------------------------------------------ Lambda --
+
+_NODE_RUNNER = r"""
+const path = require('path');
+const fs = require('fs');
+const { pathToFileURL } = require('url');
+const [taskDir, handlerSpec, resultFile] = process.argv.slice(2);
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', async () => {
+  const write = (obj) => fs.writeFileSync(resultFile, JSON.stringify(obj === undefined ? null : obj));
+  try {
+    const dot = handlerSpec.lastIndexOf('.');
+    const modName = handlerSpec.slice(0, dot), fnName = handlerSpec.slice(dot + 1);
+    const base = path.resolve(taskDir, modName);
+    const file = ['.js', '.mjs', '.cjs'].map((e) => base + e).find((f) => fs.existsSync(f));
+    if (!file) throw Object.assign(new Error(`Cannot find module '${modName}'`), { name: 'Runtime.ImportModuleError' });
+    const mod = await import(pathToFileURL(file).href);
+    const handler = mod[fnName] || (mod.default && mod.default[fnName]);
+    if (typeof handler !== 'function') throw Object.assign(new Error(`${handlerSpec} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+    const deadline = Date.now() + Number(process.env.AWS_LAMBDA_FUNCTION_TIMEOUT || 3) * 1000;
+    const context = {
+      functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+      functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+      memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      awsRequestId: process.env.EMU_REQUEST_ID,
+      invokedFunctionArn: process.env.EMU_FUNCTION_ARN,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    };
+    const event = input ? JSON.parse(input) : {};
+    const result = await new Promise((resolve, reject) => {
+      const r = handler(event, context, (err, val) => (err ? reject(err) : resolve(val)));
+      if (r && typeof r.then === 'function') r.then(resolve, reject);
+    });
+    write(result);
+    process.exit(0);
+  } catch (err) {
+    write({ errorType: (err && err.name) || 'Error', errorMessage: String(err && err.message || err),
+            trace: String(err && err.stack || '').split('\n') });
+    process.exit(1);
+  }
+});
+"""
+
+
+@patch
+def lambda_nodejs_without_docker() -> None:
+    """AWS runs the function; moto runs it only in Docker, and without Docker
+    every Invoke returns "error running docker" with X-Amz-Function-Error, so
+    aws_lambda_invocation fails. For nodejs* runtimes, run the handler with
+    the local `node` binary in a subprocess (event on stdin, result as JSON),
+    with the Lambda environment variables and AWS_ENDPOINT_URL pointing back
+    at the emulator. Not a sandbox: it runs as the emulator's user.
+    Other runtimes keep moto's Docker path. Seen with moto 5.2.1."""
+    from moto.awslambda.models import LambdaFunction
+    from moto.moto_api._internal import mock_random
+
+    node = shutil.which("node")
+    if node is None:
+        return
+    original = LambdaFunction._invoke_lambda
+
+    def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+        if not str(self.run_time or "").startswith("nodejs"):
+            return original(self, event)
+        self.logs_backend.ensure_log_group(self.logs_group_name)
+        request_id = str(mock_random.uuid4())
+        port = os.environ.get("MOTO_PORT", "5000")
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "LANG": "C.UTF-8",
+            "_HANDLER": self.handler,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{self.run_time}",
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": str(self.timeout),
+            "AWS_LAMBDA_FUNCTION_NAME": self.function_name,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_size),
+            "AWS_LAMBDA_FUNCTION_VERSION": str(self.version),
+            "AWS_LAMBDA_LOG_GROUP_NAME": self.logs_group_name,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_SESSION_TOKEN": "session-token",
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "EMU_REQUEST_ID": request_id,
+            "EMU_FUNCTION_ARN": self.function_arn,
+        }
+        env.update({k: str(v) for k, v in (self.environment_vars or {}).items()})
+        with tempfile.TemporaryDirectory(prefix="emu-lambda-") as tmp:
+            task_dir = os.path.join(tmp, "task")
+            with zipfile.ZipFile(BytesIO(self.code_bytes)) as zf:
+                zf.extractall(task_dir)
+            runner = os.path.join(tmp, "runner.cjs")
+            result_file = os.path.join(tmp, "result.json")
+            with open(runner, "w") as fh:
+                fh.write(_NODE_RUNNER)
+            try:
+                proc = subprocess.run(
+                    [node, runner, task_dir, self.handler, result_file],
+                    input=json.dumps(event if event is not None else {}),
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    cwd=task_dir,
+                    timeout=float(self.timeout or 3),
+                )
+                logs = proc.stdout + proc.stderr
+                failed = proc.returncode != 0
+                if os.path.exists(result_file):
+                    with open(result_file) as fh:
+                        result = fh.read()
+                else:
+                    failed = True
+                    result = json.dumps(
+                        {"errorType": "Runtime.ExitError",
+                         "errorMessage": f"exit status {proc.returncode}"}
+                    )
+            except subprocess.TimeoutExpired as exc:
+                logs = (exc.stdout or "") + (exc.stderr or "")
+                if isinstance(logs, bytes):
+                    logs = logs.decode("utf-8", "replace")
+                failed = True
+                result = json.dumps(
+                    {"errorType": "Sandbox.Timedout",
+                     "errorMessage": f"Task timed out after {self.timeout} seconds"}
+                )
+        report = f"START RequestId: {request_id}\n{logs}END RequestId: {request_id}\n"
+        self.save_logs(report)
+        return result, failed, report
+
+    LambdaFunction._invoke_lambda = _invoke_lambda
+
+
+# ------------------------------------------------------------------ server --
+
+
+def apply_patches() -> list[str]:
+    applied = []
+    for fn in PATCHES:
+        fn()
+        applied.append(fn.__name__)
+    return applied
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--quiet", action="store_true", help="no request log")
+    args = parser.parse_args(argv)
+
+    for key, value in EMULATOR_ENV.items():
+        os.environ.setdefault(key, value)
+
+    import logging
+
+    from werkzeug.serving import make_server
+
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        create_backend_app,
+    )
+
+    apply_patches()
+
+    if args.quiet:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(args.host, args.port, app, threaded=True)
+    port = server.server_address[1]
+    # moto uses MOTO_PORT to build self-referencing URLs (and we pass it to
+    # Lambda handlers), so it must be the real port.
+    os.environ["MOTO_PORT"] = str(port)
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"emulator listening on http://{args.host}:{port}", flush=True)
+    while not stop.wait(0.5):
+        if not thread.is_alive():
+            return 1
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+// Bundles writer-sync into one CommonJS file for the nodejs20.x runtime (Lambda handler `index.handler`).
+import * as path from "node:path";
+import { buildSync } from "esbuild";
+
+/** Writes `<outDir>/index.js` and returns its absolute path. */
+export function bundleWriterSync(outDir: string): string {
+  // Absolute, because esbuild would resolve a relative outfile against absWorkingDir, not the cwd.
+  const outfile = path.resolve(outDir, "index.js");
+  buildSync({
+    entryPoints: [path.join(__dirname, "handler.ts")],
+    // esbuild writes source paths relative to this into the output; pinning it to the project root
+    // keeps the bundle (and so the Terraform asset hash) independent of the caller's cwd.
+    absWorkingDir: path.resolve(__dirname, "..", ".."),
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    // The runtime ships AWS SDK v3; bundling it would only bloat the asset.
+    external: ["@aws-sdk/*"],
+    minify: false,
+    sourcemap: false,
+    logLevel: "silent",
+  });
+  return outfile;
+}
