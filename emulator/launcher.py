@@ -222,11 +222,16 @@ def dms_event_subscriptions() -> None:
     cannot be created. Minimal in-memory implementation. Seen with moto 5.2.1."""
     from moto.dms.exceptions import ResourceAlreadyExistsFault, ResourceNotFoundFault
     from moto.dms.responses import DatabaseMigrationServiceResponse as R
+    from moto.utilities.utils import get_partition
 
     def subs(backend: Any) -> dict[str, dict]:
         if not hasattr(backend, "_emu_event_subscriptions"):
             backend._emu_event_subscriptions = {}
         return backend._emu_event_subscriptions
+
+    def es_arn(backend: Any, name: str) -> str:
+        partition = get_partition(backend.region_name)
+        return f"arn:{partition}:dms:{backend.region_name}:{backend.account_id}:es:{name}"
 
     def get(backend: Any, name: str) -> dict:
         if name not in subs(backend):
@@ -254,10 +259,7 @@ def dms_event_subscriptions() -> None:
         }
         subs(backend)[name] = sub
         if p.get("Tags"):
-            arn = (
-                f"arn:aws:dms:{backend.region_name}:{backend.account_id}:es:{name}"
-            )
-            backend.tagger.tag_resource(arn, p["Tags"])
+            backend.tagger.tag_resource(es_arn(backend, name), p["Tags"])
         return json.dumps({"EventSubscription": sub})
 
     def describe_event_subscriptions(self: Any) -> str:
@@ -285,6 +287,7 @@ def dms_event_subscriptions() -> None:
         backend = self.dms_backend
         sub = get(backend, p["SubscriptionName"])
         del subs(backend)[p["SubscriptionName"]]
+        backend.tagger.delete_all_tags_for_resource(es_arn(backend, sub["CustSubscriptionId"]))
         return json.dumps({"EventSubscription": dict(sub, Status="deleting")})
 
     for fn in (
@@ -294,6 +297,76 @@ def dms_event_subscriptions() -> None:
         delete_event_subscription,
     ):
         setattr(R, fn.__name__, fn)
+
+
+@patch
+def dms_tags_by_arn() -> None:
+    """AWS tags every DMS resource by ARN (a subnet group's is
+    arn:...:dms:<region>:<account>:subgrp:<id>), supports AddTagsToResource /
+    RemoveTagsFromResource, and forgets tags when the resource is deleted.
+    moto tags a subnet group under its bare identifier (so provider
+    default_tags read back empty -> perpetual diff on tags_all), lacks the two
+    tag actions (any tag change fails), and keeps tags of deleted resources
+    (a re-created resource with the same name inherits them).
+    Seen with moto 5.2.1."""
+    from moto.dms import models as m
+    from moto.dms.responses import DatabaseMigrationServiceResponse as R
+    from moto.utilities.utils import get_partition
+
+    B = m.DatabaseMigrationServiceBackend
+
+    def subgrp_arn(backend: Any, identifier: str) -> str:
+        partition = get_partition(backend.region_name)
+        return (
+            f"arn:{partition}:dms:{backend.region_name}:{backend.account_id}"
+            f":subgrp:{identifier}"
+        )
+
+    original_create = B.create_replication_subnet_group
+
+    def create_replication_subnet_group(self: Any, *args: Any, **kwargs: Any) -> Any:
+        group = original_create(self, *args, **kwargs)
+        name = group.replication_subnet_group_identifier
+        tags = self.tagger.list_tags_for_resource(name).get("Tags", [])
+        self.tagger.delete_all_tags_for_resource(name)
+        if tags:
+            self.tagger.tag_resource(subgrp_arn(self, name), tags)
+        return group
+
+    B.create_replication_subnet_group = create_replication_subnet_group
+
+    def forget_tags(method: str, arn_of: Callable[[Any, Any], str]) -> None:
+        original = getattr(B, method)
+
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = original(self, *args, **kwargs)
+            self.tagger.delete_all_tags_for_resource(arn_of(self, result))
+            return result
+
+        setattr(B, method, wrapper)
+
+    forget_tags("delete_replication_task", lambda b, r: r.arn)
+    forget_tags("delete_replication_instance", lambda b, r: r.arn)
+    forget_tags("delete_endpoint", lambda b, r: r.endpoint_arn)
+    forget_tags(
+        "delete_replication_subnet_group",
+        lambda b, r: subgrp_arn(b, r.replication_subnet_group_identifier),
+    )
+
+    def add_tags_to_resource(self: Any) -> str:
+        p = json.loads(self.body)
+        self.dms_backend.tagger.tag_resource(p["ResourceArn"], p.get("Tags") or [])
+        return "{}"
+
+    def remove_tags_from_resource(self: Any) -> str:
+        p = json.loads(self.body)
+        self.dms_backend.tagger.untag_resource_using_names(
+            p["ResourceArn"], p.get("TagKeys") or []
+        )
+        return "{}"
+
+    R.add_tags_to_resource = add_tags_to_resource
+    R.remove_tags_from_resource = remove_tags_from_resource
 
 
 # --------------------------------------------------------------------- RDS --
@@ -432,6 +505,29 @@ def ec2_instance_network_interface_fields() -> None:
     Instance.security_groups = property(get_groups, set_groups)
 
 
+@patch
+def ec2_interface_endpoint_dns_names() -> None:
+    """AWS names an interface endpoint
+    `vpce-<id>-<suffix>.<svc>.<region>.vpce.amazonaws.com` (<svc> = `ssm`,
+    or `vpce-svc-...` for a PrivateLink endpoint service); moto appends the
+    whole service name (`...com.amazonaws.vpce.us-east-1.vpce-svc-...`),
+    which is not a DNS name a client (e.g. a DMS endpoint) would use.
+    Seen with moto 5.2.1."""
+    from moto.ec2.models import vpcs
+    from moto.ec2.utils import random_resource_id
+
+    def create_dns_entries(service_name: str, vpc_endpoint_id: str) -> dict:
+        parts = service_name.split(".")
+        if len(parts) >= 3:
+            region, short = parts[-2], parts[-1]
+            name = f"{vpc_endpoint_id}-{random_resource_id(8)}.{short}.{region}.vpce.amazonaws.com"
+        else:
+            name = f"{vpc_endpoint_id}-{random_resource_id(8)}.{service_name}"
+        return {"dns_name": name, "hosted_zone_id": random_resource_id(13).upper()}
+
+    vpcs.create_dns_entries = create_dns_entries
+
+
 # ------------------------------------------------------------------- ELBv2 --
 
 
@@ -515,7 +611,9 @@ def lambda_nodejs_without_docker() -> None:
     aws_lambda_invocation fails. For nodejs* runtimes, run the handler with
     the local `node` binary in a subprocess (event on stdin, result as JSON),
     with the Lambda environment variables and AWS_ENDPOINT_URL pointing back
-    at the emulator. Not a sandbox: it runs as the emulator's user.
+    at the emulator. EMULATOR_LAMBDA_NODE_MODULES may name a node_modules
+    directory standing in for the runtime-provided AWS SDK v3.
+    Not a sandbox: it runs as the emulator's user.
     Other runtimes keep moto's Docker path. Seen with moto 5.2.1."""
     from moto.awslambda.models import LambdaFunction
     from moto.moto_api._internal import mock_random
@@ -550,12 +648,23 @@ def lambda_nodejs_without_docker() -> None:
             "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
             "EMU_REQUEST_ID": request_id,
             "EMU_FUNCTION_ARN": self.function_arn,
+            # The real nodejs runtimes ship AWS SDK v3 (/var/runtime/node_modules), so
+            # functions bundle it as external; here the project's copy stands in for it.
+            "NODE_PATH": os.environ.get(
+                "EMULATOR_LAMBDA_NODE_PATH",
+                os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "node_modules"),
+            ),
         }
         env.update({k: str(v) for k, v in (self.environment_vars or {}).items()})
         with tempfile.TemporaryDirectory(prefix="emu-lambda-") as tmp:
             task_dir = os.path.join(tmp, "task")
             with zipfile.ZipFile(BytesIO(self.code_bytes)) as zf:
                 zf.extractall(task_dir)
+            # Stand-in for the AWS SDK v3 that the nodejs runtime provides:
+            # node resolves bare imports by walking up to tmp/node_modules.
+            sdk = os.environ.get("EMULATOR_LAMBDA_NODE_MODULES")
+            if sdk and os.path.isdir(sdk):
+                os.symlink(os.path.abspath(sdk), os.path.join(tmp, "node_modules"))
             runner = os.path.join(tmp, "runner.cjs")
             result_file = os.path.join(tmp, "result.json")
             with open(runner, "w") as fh:

@@ -6,6 +6,7 @@ import type { Deployment } from "../variables/schema";
 import type { TerraformStack } from "cdktf";
 import { AccountStack } from "./account-stack";
 import { LabStack } from "./lab-stack";
+import { MigrationStack } from "./migration-stack";
 
 /** The stacks of one deployment, in deploy order. */
 export interface DeploymentStacks {
@@ -13,6 +14,8 @@ export interface DeploymentStacks {
   /** Only when the deployment creates the account-wide DMS roles. */
   readonly account?: AccountStack;
   readonly lab: LabStack;
+  /** Tasks, alarms and the cutover switch; deploys after (and destroys before) the lab, on its own. */
+  readonly migration: MigrationStack;
   /** Every stack above, in the order they deploy. */
   readonly all: readonly TerraformStack[];
 }
@@ -21,7 +24,12 @@ export function buildDeployment(app: App, deployment: Deployment, runtime: Runti
   const account = deployment.dms.serviceRoles === "create" ? new AccountStack(app, { deployment, runtime }) : undefined;
   const lab = new LabStack(app, { deployment, runtime });
   if (account) lab.addDependency(account);
-  return { deployment, account, lab, all: [account, lab].filter((stack): stack is AccountStack | LabStack => Boolean(stack)) };
+  const migration = new MigrationStack(app, { deployment, runtime });
+  // Deploy order only (`cdktf deploy <name>-migration` brings the lab first): the migration stack
+  // reads the lab by name, so no output or reference crosses between the two.
+  migration.addDependency(lab);
+  const all: TerraformStack[] = account ? [account, lab, migration] : [lab, migration];
+  return { deployment, account, lab, migration, all };
 }
 
 export function buildLab(app: App, runtime: RuntimeSettings): DeploymentStacks[] {

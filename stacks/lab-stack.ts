@@ -13,13 +13,14 @@ import { ReplicationInstance } from "../constructs/dms/replication-instance";
 import { SecretsAccessRole } from "../constructs/dms/secrets-access-role";
 import { DmsServiceRoleLookup } from "../constructs/dms/service-roles";
 import { LabKey } from "../constructs/encryption/lab-key";
-import { physicalName } from "../constructs/naming";
+import { ALARM_TOPIC_PUBLISHERS } from "../constructs/monitoring/alarm-topic";
 import { LabNetwork } from "../constructs/network/lab-network";
 import { ServiceEndpoints } from "../constructs/network/service-endpoints";
 import type { RuntimeSettings } from "../variables/runtime";
 import type { Deployment, VpcConfig } from "../variables/schema";
 import { createAwsProvider } from "./aws-provider";
 import { configureBackend } from "./backend";
+import { labNames, type LabSideNames } from "./lab-names";
 
 export interface LabStackProps {
   readonly deployment: Deployment;
@@ -69,26 +70,29 @@ export class LabStack extends TerraformStack {
 
     const account = new DataAwsCallerIdentity(this, "Account");
     const partition = new DataAwsPartition(this, "Partition");
-    const name = (...parts: string[]) => physicalName(deployment.name, ...parts);
+    const names = labNames(deployment.name);
 
     this.encryptionKey = new LabKey(this, "EncryptionKey", {
-      name: name("lab"),
+      name: names.key,
       accountId: account.accountId,
       partition: partition.partition,
       region: deployment.region,
       deletionWindowDays: deployment.encryption.keyDeletionWindowDays,
+      // The migration stack's alarm topic is encrypted with this key: CloudWatch alarms, DMS event
+      // subscriptions and EventBridge (where DMS events go once subscriptions move there) publish to it.
+      servicePrincipals: ALARM_TOPIC_PUBLISHERS,
     });
 
-    const network = (id: string, role: string, vpc: VpcConfig) =>
+    const network = (id: string, networkName: string, vpc: VpcConfig) =>
       new LabNetwork(this, id, {
-        name: name(role),
+        name: networkName,
         cidr: vpc.cidr,
         availabilityZones: deployment.availabilityZones,
         privateSubnetCidrs: vpc.privateSubnets,
       });
-    this.onPremNetwork = network("OnPremNetwork", "onprem", deployment.network.onPrem);
-    this.dmsNetwork = network("DmsNetwork", "dms", deployment.network.dms);
-    this.targetNetwork = network("TargetNetwork", "target", deployment.network.target);
+    this.onPremNetwork = network("OnPremNetwork", names.onPremNetwork, deployment.network.onPrem);
+    this.dmsNetwork = network("DmsNetwork", names.dmsNetwork, deployment.network.dms);
+    this.targetNetwork = network("TargetNetwork", names.targetNetwork, deployment.network.target);
 
     this.dmsServiceEndpoints = new ServiceEndpoints(this, "DmsServiceEndpoints", {
       network: this.dmsNetwork,
@@ -96,14 +100,14 @@ export class LabStack extends TerraformStack {
     });
 
     this.sourceDatabase = new AuroraPostgres(this, "SourceDatabase", {
-      name: name("source"),
+      name: names.source.cluster,
       role: "source",
       network: this.onPremNetwork,
       encryptionKey: this.encryptionKey,
       settings: deployment.databases.source,
     });
     this.targetDatabase = new AuroraPostgres(this, "TargetDatabase", {
-      name: name("target"),
+      name: names.target.cluster,
       role: "target",
       network: this.targetNetwork,
       encryptionKey: this.encryptionKey,
@@ -114,9 +118,9 @@ export class LabStack extends TerraformStack {
     const allowedPrincipals = deployment.privateLink.allowedPrincipals.length
       ? deployment.privateLink.allowedPrincipals
       : [`arn:${partition.partition}:iam::${account.accountId}:root`];
-    const path = (id: string, role: string, database: AuroraPostgres, databaseNetwork: LabNetwork) =>
+    const path = (id: string, role: string, sideNames: LabSideNames, database: AuroraPostgres, databaseNetwork: LabNetwork) =>
       new PrivateLinkPath(this, id, {
-        name: name(role),
+        name: sideNames.privateLink,
         role,
         database,
         databaseNetwork,
@@ -124,11 +128,11 @@ export class LabStack extends TerraformStack {
         allowedPrincipals,
         acceptanceRequired: deployment.privateLink.acceptanceRequired,
       });
-    this.sourcePath = path("SourcePrivateLink", "source", this.sourceDatabase, this.onPremNetwork);
-    this.targetPath = path("TargetPrivateLink", "target", this.targetDatabase, this.targetNetwork);
-    const writerSync = (id: string, role: string, database: AuroraPostgres, privateLink: PrivateLinkPath) =>
+    this.sourcePath = path("SourcePrivateLink", "source", names.source, this.sourceDatabase, this.onPremNetwork);
+    this.targetPath = path("TargetPrivateLink", "target", names.target, this.targetDatabase, this.targetNetwork);
+    const writerSync = (id: string, sideNames: LabSideNames, database: AuroraPostgres, privateLink: PrivateLinkPath) =>
       new WriterTargetSync(this, id, {
-        name: name(role, "writer-sync"),
+        name: sideNames.writerSync,
         database,
         privateLink,
         encryptionKey: this.encryptionKey,
@@ -136,29 +140,29 @@ export class LabStack extends TerraformStack {
         partition: partition.partition,
         region: deployment.region,
       });
-    this.sourceWriterSync = writerSync("SourceWriterSync", "source", this.sourceDatabase, this.sourcePath);
-    this.targetWriterSync = writerSync("TargetWriterSync", "target", this.targetDatabase, this.targetPath);
+    this.sourceWriterSync = writerSync("SourceWriterSync", names.source, this.sourceDatabase, this.sourcePath);
+    this.targetWriterSync = writerSync("TargetWriterSync", names.target, this.targetDatabase, this.targetPath);
 
     // DMS: waits for the account-wide service roles, reads credentials from Secrets Manager.
     const serviceRoles = new DmsServiceRoleLookup(this, "DmsServiceRoles");
-    const secret = (id: string, role: string) =>
+    const secret = (id: string, role: string, sideNames: LabSideNames) =>
       new EndpointSecret(this, id, {
-        name: `${deployment.name}/dms/${role}`,
+        name: sideNames.dmsSecret,
         purpose: `DMS ${role} endpoint credentials (host: the ${role} interface endpoint)`,
         encryptionKey: this.encryptionKey,
         recoveryWindowDays: deployment.secrets.recoveryWindowDays,
       });
-    this.sourceSecret = secret("SourceSecret", "source");
-    this.targetSecret = secret("TargetSecret", "target");
+    this.sourceSecret = secret("SourceSecret", "source", names.source);
+    this.targetSecret = secret("TargetSecret", "target", names.target);
     const accessRole = new SecretsAccessRole(this, "DmsSecretsAccess", {
-      name: name("dms-secrets"),
+      name: names.dmsSecretsRole,
       region: deployment.region,
       accountId: account.accountId,
       encryptionKey: this.encryptionKey,
       secrets: [this.sourceSecret, this.targetSecret],
     });
     this.replicationInstance = new ReplicationInstance(this, "ReplicationInstance", {
-      name: name("dms"),
+      name: names.replicationInstance,
       network: this.dmsNetwork,
       encryptionKey: this.encryptionKey,
       settings: deployment.dms,
@@ -166,7 +170,7 @@ export class LabStack extends TerraformStack {
     });
     const endpoint = (id: string, role: "source" | "target", database: AuroraPostgres, privateLink: PrivateLinkPath, endpointSecret: EndpointSecret) =>
       new DatabaseEndpoint(this, id, {
-        name: name(role),
+        name: names[role].dmsEndpoint,
         endpointType: role,
         database,
         privateLink,
@@ -180,7 +184,7 @@ export class LabStack extends TerraformStack {
 
     if (deployment.bastion.enabled) {
       this.bastion = new Bastion(this, "Bastion", {
-        name: name("bastion"),
+        name: names.bastion,
         deploymentName: deployment.name,
         network: this.dmsNetwork,
         encryptionKey: this.encryptionKey,

@@ -1,7 +1,7 @@
 // Reads and validates deployment files; every problem becomes one DeploymentFileError naming file and field.
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import type { ZodIssue } from "zod";
+import { defaultErrorMap, type ZodIssue } from "zod";
 import { DEPLOYMENT_NAME_PATTERN, DEPLOYMENT_NAME_RULE, deploymentFileSchema, type Deployment } from "./schema";
 
 /** A user-fixable problem in a deployment file. Its message is complete: print it, no stack trace. */
@@ -24,7 +24,13 @@ export function formatFieldPath(path: ReadonlyArray<string | number>): string {
   );
 }
 
+/** True when the schema gave this issue its own wording (e.g. the DMS mapping builders' unknown-key lists). */
+function hasOwnMessage(issue: ZodIssue): boolean {
+  return issue.message !== defaultErrorMap(issue, { defaultError: issue.message, data: undefined }).message;
+}
+
 function describeIssue(issue: ZodIssue): string {
+  if (hasOwnMessage(issue)) return issue.message;
   switch (issue.code) {
     case "unrecognized_keys":
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")} (a typo?); remove or rename ${issue.keys.length > 1 ? "them" : "it"}`;

@@ -1,6 +1,7 @@
 // The typed schema of a deployment file (variables/<name>.json): every field, its default and its checks.
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr, type Ipv4Network } from "./cidr";
+import { GIB, migrationSchema } from "./migration-schema";
 
 /**
  * Deployment names prefix physical AWS names (e.g. `<name>-source-nlb`, 32 characters at most for a
@@ -17,7 +18,9 @@ const cidrBlock = z.string().superRefine((text, ctx) => {
 
 const tagMap = z
   .record(z.string().min(1).max(128), z.string().max(256))
-  .refine((tags) => Object.keys(tags).length <= 40, "at most 40 tags (AWS allows 50 and the lab adds its own)");
+  .refine((tags) => Object.keys(tags).length <= 40, "at most 40 tags (AWS allows 50 and the lab adds its own)")
+  // The bastion may start and stop only DMS tasks whose Deployment tag is this deployment's name.
+  .refine((tags) => !("Deployment" in tags), 'the lab sets "Deployment" to the file name (IAM scopes task start/stop by it); remove it');
 
 /** One VPC: its CIDR and one private subnet per availability zone, in the order of `availabilityZones`. */
 const vpcSchema = z
@@ -82,6 +85,10 @@ const backendSchema = z.discriminatedUnion("type", [
     .strict(),
 ]);
 
+const maintenanceWindow = z
+  .string()
+  .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, "use ddd:hh24:mi-ddd:hh24:mi, e.g. sun:05:00-sun:06:00");
+
 const databaseSchema = z
   .object({
     /** Aurora PostgreSQL engine version; 16.x (the original's 13.4 can no longer be created). @default "16.6" */
@@ -109,10 +116,7 @@ const databaseSchema = z
     /** UTC backup window, hh24:mi-hh24:mi. @default "03:00-04:00" */
     preferredBackupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "use hh24:mi-hh24:mi, e.g. 03:00-04:00").default("03:00-04:00"),
     /** UTC maintenance window, ddd:hh24:mi-ddd:hh24:mi. @default "sun:05:00-sun:06:00" */
-    preferredMaintenanceWindow: z
-      .string()
-      .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, "use ddd:hh24:mi-ddd:hh24:mi, e.g. sun:05:00-sun:06:00")
-      .default("sun:05:00-sun:06:00"),
+    preferredMaintenanceWindow: maintenanceWindow.default("sun:05:00-sun:06:00"),
     /** Refuse deletion through the API. @default false */
     deletionProtection: z.boolean().default(false),
     /** Take a final snapshot on destroy (named `<cluster>-final`). @default false */
@@ -183,7 +187,7 @@ const dmsSchema = z
     /** A standby in a second zone. @default false */
     multiAz: z.boolean().default(false),
     /** UTC maintenance window. @default "sun:06:00-sun:07:00" */
-    preferredMaintenanceWindow: z.string().default("sun:06:00-sun:07:00"),
+    preferredMaintenanceWindow: maintenanceWindow.default("sun:06:00-sun:07:00"),
     /**
      * TLS mode of both endpoints. Only `require`: through PrivateLink the host name is the interface
      * endpoint's, which the RDS certificate does not name, so verify-full cannot pass. @default "require"
@@ -234,6 +238,8 @@ export const deploymentFileSchema = z
     dms: dmsSchema.default({}),
     /** The SSM-only migration workstation in the DMS VPC. */
     bastion: bastionSchema.default({}),
+    /** The `<name>-migration` stack: replication tasks, alarms, the cutover switch. */
+    migration: migrationSchema.default({}),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -256,7 +262,26 @@ export const deploymentFileSchema = z
         });
       }
     }
+    const freeStorage = file.migration.monitoring.freeStorageThresholdBytes;
+    if (freeStorage !== undefined && freeStorage >= file.dms.allocatedStorage * GIB) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["migration", "monitoring", "freeStorageThresholdBytes"],
+        message: `is not below the replication instance's ${file.dms.allocatedStorage} GiB (dms.allocatedStorage), so the alarm would never clear; choose less, e.g. ${defaultFreeStorageThreshold(file.dms.allocatedStorage)}`,
+      });
+    }
+  })
+  // Defaults that depend on another section are filled in here, so every consumer sees a number.
+  .transform((file) => {
+    const monitoring = file.migration.monitoring;
+    const freeStorageThresholdBytes = monitoring.freeStorageThresholdBytes ?? defaultFreeStorageThreshold(file.dms.allocatedStorage);
+    return { ...file, migration: { ...file.migration, monitoring: { ...monitoring, freeStorageThresholdBytes } } };
   });
+
+/** A tenth of the replication instance's storage: room to react before DMS runs out. */
+function defaultFreeStorageThreshold(allocatedStorageGiB: number): number {
+  return Math.floor((allocatedStorageGiB * GIB) / 10);
+}
 
 /** A deployment file as written (defaults not yet applied). */
 export type DeploymentFileInput = z.input<typeof deploymentFileSchema>;
@@ -268,6 +293,10 @@ export type BackendConfig = z.output<typeof backendSchema>;
 export type PrivateLinkConfig = z.output<typeof privateLinkSchema>;
 export type DmsConfig = z.output<typeof dmsSchema>;
 export type BastionConfig = z.output<typeof bastionSchema>;
+export type { CutoverConfig, MigrationTaskConfig, MigrationType } from "./migration-schema";
+export type MigrationConfig = DeploymentFile["migration"];
+/** Alarm thresholds, every one filled in. */
+export type MonitoringConfig = MigrationConfig["monitoring"];
 
 /** A validated deployment: its file's content plus the name taken from the file name. */
 export interface Deployment extends DeploymentFile {

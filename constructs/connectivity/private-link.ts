@@ -57,8 +57,10 @@ export class PrivateLinkPath extends Construct {
     if (props.allowedPrincipals.length === 0) {
       throw new Error(`${this.node.path}: allowedPrincipals is empty; name at least the account that consumes the service`);
     }
-    if (`${name}-nlb`.length > 32) {
-      throw new Error(`${this.node.path}: "${name}-nlb" is longer than the 32 characters a load balancer name allows; shorten the deployment name`);
+    // Load balancer and target group names share AWS's 32-character limit; the longest decides.
+    const longest = [`${name}-nlb`, `${name}-writer`].reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length > 32) {
+      throw new Error(`${this.node.path}: "${longest}" is longer than the 32 characters AWS allows for load balancer and target group names; shorten the name`);
     }
     this.port = database.port;
 

@@ -42,6 +42,13 @@ provider "aws" {
   skip_requesting_account_id  = false
   s3_use_path_style           = true
 
+  default_tags {
+    tags = {
+      Project     = "dms-privatelink-lab"
+      Environment = var.name
+    }
+  }
+
   endpoints {
     cloudwatch       = var.endpoint
     cloudwatchevents = var.endpoint

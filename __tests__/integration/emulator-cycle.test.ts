@@ -1,0 +1,102 @@
+// The lab for real on the local emulator: deploy, no-op plan, destroy to nothing, deploy again; dev and prod plan.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EmulatorProcess, type EmulatorRecord } from "../../lab/emulator-process";
+import type { RuntimeSettings } from "../../variables/runtime";
+import { shippedDeployment, variantDeployment, VARIABLES_DIR } from "../helpers/synth";
+import { synthToDisk } from "../helpers/synth-to-disk";
+import { apply, destroy, init, plan, planSummary } from "../helpers/terraform-stack";
+
+const INVENTORY = resolve(__dirname, "..", "..", "emulator", "inventory.py");
+const workDir = mkdtempSync(join(tmpdir(), "lab-integration-"));
+const emulator = new EmulatorProcess(join(workDir, "emulator"));
+let record: EmulatorRecord;
+let runtime: RuntimeSettings;
+
+/** What the emulator holds for a deployment: `{}` when nothing is left. */
+function inventory(deployment: string, region = "us-east-1"): Record<string, string[]> {
+  const text = execFileSync("python3", [INVENTORY, "--endpoint", record.url, "--deployment", deployment, "--region", region], { encoding: "utf8" });
+  return JSON.parse(text) as Record<string, string[]>;
+}
+
+async function deployAll(stackDirs: Record<string, string>): Promise<void> {
+  for (const dir of Object.values(stackDirs)) {
+    await init(dir);
+    await apply(dir);
+  }
+}
+
+async function destroyAll(stackDirs: Record<string, string>): Promise<void> {
+  for (const dir of Object.values(stackDirs).reverse()) await destroy(dir);
+}
+
+beforeAll(async () => {
+  record = await emulator.start();
+  runtime = { variablesDir: VARIABLES_DIR, emulatorUrl: record.url, stateDir: join(workDir, "state") };
+});
+
+afterAll(async () => {
+  await emulator.stop();
+});
+
+describe.sequential("the local deployment on the emulator", () => {
+  let stackDirs: Record<string, string>;
+
+  it("deploys every stack of `local` with the real provider", async () => {
+    stackDirs = synthToDisk([shippedDeployment("local")], runtime, join(workDir, "synth-local"));
+    expect(Object.keys(stackDirs)).toEqual(expect.arrayContaining(["local-account", "local-lab"]));
+    await deployAll(stackDirs);
+    const left = inventory("local");
+    expect(left.db_clusters).toEqual(["local-source", "local-target"]);
+    expect(left.load_balancers).toEqual(["local-source-nlb", "local-target-nlb"]);
+    expect(left.dms_instances).toEqual(["local-dms"]);
+  });
+
+  it("plans no changes right after the deploy (-detailed-exitcode 0)", async () => {
+    for (const [stackId, dir] of Object.entries(stackDirs)) {
+      const result = await plan(dir);
+      expect(result.changes, `${stackId} plans changes after apply:\n${planSummary(result.output)}`).toBe(false);
+    }
+  });
+
+  it("destroys everything: the emulator holds none of the lab's resources", async () => {
+    await destroyAll(stackDirs);
+    expect(inventory("local")).toEqual({});
+  });
+
+  it("deploys again after the destroy (no name left reserved), then destroys", async () => {
+    await deployAll(stackDirs);
+    await destroyAll(stackDirs);
+    expect(inventory("local")).toEqual({});
+  });
+});
+
+describe.sequential("dev and prod plan against the emulator", () => {
+  // The files as shipped target a real account; the test adds the emulator block and a local
+  // backend (prod's S3 bucket does not exist here) and keeps everything else as written.
+  const onEmulator = (name: string) =>
+    variantDeployment(name, (file) => {
+      file.emulator = { kind: "moto" };
+      file.backend = { type: "local" };
+    });
+
+  it.each(["dev", "prod"])("%s: the account stack applies and the lab stack plans", async (name) => {
+    const stackDirs = synthToDisk([onEmulator(name)], runtime, join(workDir, `synth-${name}`));
+    const account = stackDirs[`${name}-account`];
+    const lab = stackDirs[`${name}-lab`];
+    // The lab looks up the account-wide DMS roles, so they must exist before it can plan.
+    await init(account);
+    await apply(account);
+    try {
+      await init(lab);
+      const result = await plan(lab);
+      expect(result.changes, `${name}-lab plans nothing`).toBe(true);
+      expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+    } finally {
+      await destroy(account);
+    }
+  });
+});

@@ -1,0 +1,154 @@
+// The SSM-only bastion on synthesized JSON: no way in but Session Manager, a narrow runbook role, psql 16.
+import type { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { describe, expect, it } from "vitest";
+import { architectureOf } from "../../constructs/access/bastion";
+import type { LabStack } from "../../stacks/lab-stack";
+import type { Deployment } from "../../variables/schema";
+import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+
+const deployments = ["local", "dev", "prod"] as const;
+
+function synthesizeLab(deployment: Deployment): { deployment: Deployment; lab: LabStack; synth: SynthesizedStack } {
+  const lab = buildStacks(deployment).lab;
+  return { deployment, lab, synth: synthesize(lab) };
+}
+
+const shipped = Object.fromEntries(deployments.map((name) => [name, synthesizeLab(shippedDeployment(name))])) as Record<
+  (typeof deployments)[number],
+  ReturnType<typeof synthesizeLab>
+>;
+const x86 = synthesizeLab(
+  variantDeployment("dev", (file) => {
+    file.bastion = { instanceType: "t3.small", rootVolumeGiB: 20 };
+  }),
+);
+const withoutBastion = synthesizeLab(
+  variantDeployment("dev", (file) => {
+    file.bastion = { enabled: false };
+  }),
+);
+
+interface PolicyStatement {
+  actions?: string[];
+  resources?: string[];
+}
+
+/** The resource or data source a `${type.logicalId.attribute}` reference points at. */
+function referenced(synth: SynthesizedStack, reference: unknown): Record<string, unknown> {
+  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([^.]+)\.[^}]+\}$/.exec(String(reference));
+  if (!match) throw new Error(`not a reference: ${String(reference)}`);
+  const [, data, type, logicalId] = match;
+  const found = (data ? synth.data : synth.resource)?.[type]?.[logicalId];
+  if (!found) throw new Error(`${String(reference)} points at nothing`);
+  return found;
+}
+
+const dnsName = (lab: LabStack, path: LabStack["sourcePath"]) => ref(lab, path.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name");
+
+describe.each(deployments)("bastion of %s-lab", (name) => {
+  const { deployment, lab, synth } = shipped[name];
+  const bastion = lab.bastion!;
+  const instance = resourcesOfType(synth, "aws_instance")[lab.getLogicalId(bastion.instance)];
+  const bastionGroup = ref(lab, bastion.connections.securityGroup, "aws_security_group", "id");
+
+  it("is one instance with IMDSv2 only, no public address and no SSH key", () => {
+    expect(Object.keys(resourcesOfType(synth, "aws_instance"))).toHaveLength(1);
+    expect(instance.metadata_options).toMatchObject({ http_tokens: "required" });
+    expect(instance.associate_public_ip_address).toBe(false);
+    expect(instance).not.toHaveProperty("key_name");
+  });
+
+  it("sits in a private subnet of the DMS VPC, behind its own security group, with a root volume encrypted by the lab key", () => {
+    const dmsSubnets = lab.dmsNetwork.privateSubnets.map((subnet) => ref(lab, subnet, "aws_subnet", "id"));
+    expect(dmsSubnets).toContain(instance.subnet_id);
+    expect(instance.vpc_security_group_ids).toEqual([bastionGroup]);
+    expect(instance.root_block_device).toMatchObject({ encrypted: true, kms_key_id: ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn") });
+  });
+
+  it("has no ingress rule at all, only egress", () => {
+    const ingress = Object.values(resourcesOfType(synth, "aws_vpc_security_group_ingress_rule"));
+    expect(ingress.filter((rule) => rule.security_group_id === bastionGroup)).toEqual([]);
+    expect(resourcesOfType(synth, "aws_security_group")[lab.getLogicalId(bastion.connections.securityGroup)]).not.toHaveProperty("ingress");
+  });
+
+  it("gets Session Manager through AmazonSSMManagedInstanceCore on its instance profile's role", () => {
+    const profile = referenced(synth, instance.iam_instance_profile);
+    expect(profile.role).toBe(ref(lab, bastion.role, "aws_iam_role", "name"));
+    const partition = ref(lab, lab.node.findChild("Partition") as DataAwsPartition, "data.aws_partition", "partition");
+    const attachments = Object.values(resourcesOfType(synth, "aws_iam_role_policy_attachment")).filter((attachment) => attachment.role === profile.role);
+    expect(attachments.map((attachment) => attachment.policy_arn)).toEqual([`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`]);
+  });
+
+  it("may run the runbook without any wildcard action", () => {
+    const policies = Object.values(resourcesOfType(synth, "aws_iam_role_policy")).filter(
+      (policy) => policy.role === ref(lab, bastion.role, "aws_iam_role", "id"),
+    );
+    expect(policies).toHaveLength(1);
+    const actions = (referenced(synth, policies[0].policy).statement as PolicyStatement[]).flatMap((statement) => statement.actions ?? []);
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions).not.toContain("*");
+    expect(actions).not.toContain("dms:*");
+    expect(actions.filter((action) => action.endsWith(":*"))).toEqual([]);
+  });
+
+  it("boots the latest Amazon Linux 2023 for its architecture from the public SSM parameter and installs psql 16", () => {
+    expect(instance.instance_type).toBe(deployment.bastion.instanceType);
+    const parameter = referenced(synth, instance.ami);
+    expect(parameter.name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+    expect(instance.user_data).toMatch(/^dnf install -y .*\bpostgresql16\b/m);
+  });
+
+  it("outputs its id and the port-forwarding commands to both interface endpoints", () => {
+    const instanceId = ref(lab, bastion.instance, "aws_instance", "id");
+    expect(synth.output?.bastion_id?.value).toBe(instanceId);
+    for (const [output, path] of [
+      ["source_port_forward_command", lab.sourcePath],
+      ["target_port_forward_command", lab.targetPath],
+    ] as const) {
+      const command = String(synth.output?.[output]?.value);
+      expect(command).toMatch(/^aws ssm start-session /);
+      expect(command).toContain(`--target ${instanceId}`);
+      expect(command).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
+      expect(command).toContain(`host=${dnsName(lab, path)},portNumber=5432`);
+    }
+  });
+});
+
+describe("bastion settings of a deployment", () => {
+  it("an x86 instance type gets the x86_64 image and the configured root volume size", () => {
+    const { lab, synth } = x86;
+    const instance = resourcesOfType(synth, "aws_instance")[lab.getLogicalId(lab.bastion!.instance)];
+    expect(instance).toMatchObject({ instance_type: "t3.small", root_block_device: expect.objectContaining({ volume_size: 20 }) });
+    expect(referenced(synth, instance.ami).name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+  });
+
+  it("enabled: false leaves no instance, no bastion outputs, and only DMS admitted to the interface endpoints", () => {
+    const { lab, synth } = withoutBastion;
+    expect(lab.bastion).toBeUndefined();
+    expect(resourcesOfType(synth, "aws_instance")).toEqual({});
+    expect(resourcesOfType(synth, "aws_iam_instance_profile")).toEqual({});
+    for (const output of ["bastion_id", "bastion_session_command", "source_port_forward_command", "target_port_forward_command"]) {
+      expect(synth.output).not.toHaveProperty(output);
+    }
+    const ingress = Object.values(resourcesOfType(synth, "aws_vpc_security_group_ingress_rule"));
+    const dmsGroup = ref(lab, lab.replicationInstance.connections.securityGroup, "aws_security_group", "id");
+    for (const path of [lab.sourcePath, lab.targetPath]) {
+      const endpointGroup = ref(lab, path.connections.securityGroup, "aws_security_group", "id");
+      expect(ingress.filter((rule) => rule.security_group_id === endpointGroup).map((rule) => rule.referenced_security_group_id)).toEqual([dmsGroup]);
+    }
+  });
+});
+
+describe("architectureOf", () => {
+  it.each([
+    ["t4g.micro", "arm64"],
+    ["m7g.large", "arm64"],
+    ["c6gn.xlarge", "arm64"],
+    ["r7gd.large", "arm64"],
+    ["t3.micro", "x86_64"],
+    ["m7i-flex.large", "x86_64"],
+    ["g5.xlarge", "x86_64"],
+  ] as const)("%s → %s", (instanceType, architecture) => {
+    expect(architectureOf(instanceType)).toBe(architecture);
+  });
+});

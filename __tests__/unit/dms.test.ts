@@ -1,0 +1,164 @@
+// DMS on synthesized JSON: the private replication instance, endpoints that read Secrets Manager, and the access role.
+import { describe, expect, it } from "vitest";
+import { DMS_SERVICE_ROLES } from "../../constructs/dms/service-roles";
+import type { LabStack } from "../../stacks/lab-stack";
+import type { Deployment } from "../../variables/schema";
+import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+
+const deployments = ["local", "dev", "prod"] as const;
+type ShippedName = (typeof deployments)[number];
+
+function synthesizeLab(deployment: Deployment): { deployment: Deployment; lab: LabStack; synth: SynthesizedStack } {
+  const lab = buildStacks(deployment).lab;
+  return { deployment, lab, synth: synthesize(lab) };
+}
+
+const shipped = Object.fromEntries(deployments.map((name) => [name, synthesizeLab(shippedDeployment(name))])) as Record<
+  ShippedName,
+  ReturnType<typeof synthesizeLab>
+>;
+const resized = synthesizeLab(
+  variantDeployment("dev", (file) => {
+    file.dms = { instanceClass: "dms.r5.large", allocatedStorage: 200, engineVersion: "3.5.3", multiAz: true };
+  }),
+);
+
+/** Secrets stay recoverable in prod only; dev and local free the name at once for destroy-then-deploy. */
+const RECOVERY_WINDOW_DAYS: Record<ShippedName, number> = { local: 0, dev: 0, prod: 30 };
+
+interface PolicyStatement {
+  actions?: string[];
+  resources?: string[];
+  principals?: Array<{ type: string; identifiers: string[] }>;
+}
+
+/** The resource or data source a `${type.logicalId.attribute}` reference points at. */
+function referenced(synth: SynthesizedStack, reference: unknown): Record<string, unknown> {
+  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([^.]+)\.[^}]+\}$/.exec(String(reference));
+  if (!match) throw new Error(`not a reference: ${String(reference)}`);
+  const [, data, type, logicalId] = match;
+  const found = (data ? synth.data : synth.resource)?.[type]?.[logicalId];
+  if (!found) throw new Error(`${String(reference)} points at nothing`);
+  return found;
+}
+
+/** `${aws_iam_role.X.arn}` → `${aws_iam_role.X.id}` (the same resource, another attribute). */
+const sameResource = (reference: unknown, attribute: string) => String(reference).replace(/\.[a-z_]+\}$/, `.${attribute}}`);
+
+function endpointsOf(lab: LabStack) {
+  return [
+    { type: "source", endpoint: lab.sourceEndpoint, secret: lab.sourceSecret, database: lab.sourceDatabase, path: lab.sourcePath },
+    { type: "target", endpoint: lab.targetEndpoint, secret: lab.targetSecret, database: lab.targetDatabase, path: lab.targetPath },
+  ] as const;
+}
+
+describe.each(deployments)("DMS in %s-lab", (name) => {
+  const { deployment, lab, synth } = shipped[name];
+  const keyArn = ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn");
+  const instance = resourcesOfType(synth, "aws_dms_replication_instance")[lab.getLogicalId(lab.replicationInstance.instance)];
+
+  it("runs one private, KMS-encrypted replication instance in a subnet group over the DMS VPC's subnets", () => {
+    expect(Object.keys(resourcesOfType(synth, "aws_dms_replication_instance"))).toHaveLength(1);
+    expect(instance).toMatchObject({
+      publicly_accessible: false,
+      kms_key_arn: keyArn,
+      replication_subnet_group_id: ref(lab, lab.replicationInstance.subnetGroup, "aws_dms_replication_subnet_group", "replication_subnet_group_id"),
+      vpc_security_group_ids: [ref(lab, lab.replicationInstance.connections.securityGroup, "aws_security_group", "id")],
+    });
+    const subnetGroup = resourcesOfType(synth, "aws_dms_replication_subnet_group")[lab.getLogicalId(lab.replicationInstance.subnetGroup)];
+    expect(subnetGroup.subnet_ids).toEqual(lab.dmsNetwork.privateSubnets.map((subnet) => ref(lab, subnet, "aws_subnet", "id")));
+  });
+
+  it("sizes the instance from the deployment's dms settings", () => {
+    expect(instance).toMatchObject({
+      replication_instance_class: deployment.dms.instanceClass,
+      allocated_storage: deployment.dms.allocatedStorage,
+      engine_version: deployment.dms.engineVersion,
+      multi_az: deployment.dms.multiAz,
+    });
+  });
+
+  it("waits, with its subnet group, for lookups of both account-wide DMS service roles", () => {
+    const subnetGroup = resourcesOfType(synth, "aws_dms_replication_subnet_group")[lab.getLogicalId(lab.replicationInstance.subnetGroup)];
+    for (const resource of [instance, subnetGroup]) {
+      const lookups = (resource.depends_on as string[]).filter((dependency) => dependency.startsWith("data.aws_iam_role."));
+      const names = lookups.map((lookup) => synth.data?.aws_iam_role?.[lookup.slice("data.aws_iam_role.".length)]?.name);
+      expect(names.sort()).toEqual(Object.values(DMS_SERVICE_ROLES).map((role) => role.name).sort());
+    }
+  });
+
+  it("points each aurora-postgresql endpoint at its secret and the access role, with TLS required and no credentials inline", () => {
+    const endpoints = resourcesOfType(synth, "aws_dms_endpoint");
+    expect(Object.keys(endpoints)).toHaveLength(2);
+    const accessRoleArns = new Set<unknown>();
+    for (const { type, endpoint, secret, database, path } of endpointsOf(lab)) {
+      const resource = endpoints[lab.getLogicalId(endpoint.endpoint)];
+      expect(resource).toMatchObject({
+        endpoint_type: type,
+        engine_name: "aurora-postgresql",
+        ssl_mode: "require",
+        secrets_manager_arn: ref(lab, secret.secret, "aws_secretsmanager_secret", "arn"),
+        secrets_manager_access_role_arn: expect.stringMatching(/^\$\{aws_iam_role\.[^.]+\.arn\}$/),
+        kms_key_arn: keyArn,
+        database_name: resourcesOfType(synth, "aws_rds_cluster")[lab.getLogicalId(database.cluster)].database_name,
+      });
+      for (const inline of ["password", "username", "server_name", "port"]) expect(resource).not.toHaveProperty(inline);
+      expect(resource.depends_on).toContain(`aws_vpc_endpoint.${lab.getLogicalId(path.interfaceEndpoint)}`);
+      accessRoleArns.add(resource.secrets_manager_access_role_arn);
+    }
+    expect(accessRoleArns.size).toBe(1);
+  });
+
+  it("keeps endpoint credentials in two KMS-encrypted secrets created without a value", () => {
+    const secrets = resourcesOfType(synth, "aws_secretsmanager_secret");
+    expect(Object.keys(secrets)).toHaveLength(2);
+    for (const { secret } of endpointsOf(lab)) {
+      expect(secrets[lab.getLogicalId(secret.secret)]).toMatchObject({
+        kms_key_id: keyArn,
+        recovery_window_in_days: RECOVERY_WINDOW_DAYS[name],
+      });
+    }
+    expect(resourcesOfType(synth, "aws_secretsmanager_secret_version")).toEqual({});
+  });
+
+  it("lets the regional DMS principal assume the access role, which reads exactly the two endpoint secrets", () => {
+    const roleArn = resourcesOfType(synth, "aws_dms_endpoint")[lab.getLogicalId(lab.sourceEndpoint.endpoint)].secrets_manager_access_role_arn;
+    const role = referenced(synth, roleArn);
+    const trust = referenced(synth, role.assume_role_policy).statement as PolicyStatement[];
+    expect(trust).toEqual([
+      expect.objectContaining({
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: [`dms.${deployment.region}.amazonaws.com`] }],
+      }),
+    ]);
+
+    const policies = Object.values(resourcesOfType(synth, "aws_iam_role_policy")).filter((policy) => policy.role === sameResource(roleArn, "id"));
+    const statements = policies.flatMap((policy) => referenced(synth, policy.policy).statement as PolicyStatement[]);
+    const readable = statements
+      .filter((statement) => statement.actions?.includes("secretsmanager:GetSecretValue"))
+      .flatMap((statement) => statement.resources);
+    const secretArns = endpointsOf(lab).map(({ secret }) => ref(lab, secret.secret, "aws_secretsmanager_secret", "arn"));
+    expect(readable.sort()).toEqual(secretArns.sort());
+  });
+
+  it("outputs the replication instance and endpoint ARNs", () => {
+    expect(synth.output?.replication_instance_arn?.value).toBe(
+      ref(lab, lab.replicationInstance.instance, "aws_dms_replication_instance", "replication_instance_arn"),
+    );
+    expect(synth.output?.source_endpoint_arn?.value).toBe(ref(lab, lab.sourceEndpoint.endpoint, "aws_dms_endpoint", "endpoint_arn"));
+    expect(synth.output?.target_endpoint_arn?.value).toBe(ref(lab, lab.targetEndpoint.endpoint, "aws_dms_endpoint", "endpoint_arn"));
+  });
+});
+
+describe("DMS settings of a deployment", () => {
+  it("change the replication instance's class, storage, engine and standby", () => {
+    const { lab, synth } = resized;
+    const instance = resourcesOfType(synth, "aws_dms_replication_instance")[lab.getLogicalId(lab.replicationInstance.instance)];
+    expect(instance).toMatchObject({
+      replication_instance_class: "dms.r5.large",
+      allocated_storage: 200,
+      engine_version: "3.5.3",
+      multi_az: true,
+    });
+  });
+});

@@ -1,0 +1,341 @@
+// The `<name>-migration` stack: tasks from the deployment file, alarms and event subscriptions, the db_url switch, and no lab inside.
+import type { TerraformStack } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { ALARM_TOPIC_PUBLISHERS } from "../../constructs/monitoring/alarm-topic";
+import { labTags } from "../../stacks/aws-provider";
+import type { DeploymentStacks } from "../../stacks/build-lab";
+import { labNames } from "../../stacks/lab-names";
+import type { MigrationStack } from "../../stacks/migration-stack";
+import {
+  buildStacks,
+  onlyResourceOfType,
+  ref,
+  resourcesOfType,
+  shippedDeployment,
+  synthesize,
+  variantDeployment,
+  type SynthesizedStack,
+} from "../helpers/synth";
+
+type Json = Record<string, unknown>;
+
+const deployments = ["local", "dev", "prod"] as const;
+type Name = (typeof deployments)[number];
+const built = Object.fromEntries(
+  deployments.map((name) => {
+    const stacks = buildStacks(shippedDeployment(name));
+    return [name, { stacks, synth: synthesize(stacks.migration), labSynth: synthesize(stacks.lab) }];
+  }),
+) as Record<Name, { stacks: DeploymentStacks; synth: SynthesizedStack; labSynth: SynthesizedStack }>;
+
+/** One variant for every switch the file offers: cutover to the target, an e-mail, a custom threshold. */
+const variant = (() => {
+  const deployment = variantDeployment("dev", (file) => {
+    file.migration = {
+      ...file.migration,
+      monitoring: { email: "ops@example.com", cdcLatencyThresholdSeconds: 30 },
+      cutover: { pointAppAt: "target" },
+    };
+  });
+  const stacks = buildStacks(deployment);
+  return { stack: stacks.migration, synth: synthesize(stacks.migration) };
+})();
+
+function dataOfType(synth: SynthesizedStack, type: string): Record<string, Json> {
+  return (synth.data?.[type] ?? {}) as Record<string, Json>;
+}
+
+function onlyDataOfType(synth: SynthesizedStack, type: string): Json {
+  const all = Object.values(dataOfType(synth, type));
+  if (all.length !== 1) throw new Error(`expected exactly one data.${type}, found ${all.length}`);
+  return all[0];
+}
+
+function alarmsByMetric(synth: SynthesizedStack, metricName: string): Json[] {
+  return Object.values(resourcesOfType(synth, "aws_cloudwatch_metric_alarm")).filter((alarm) => alarm.metric_name === metricName);
+}
+
+/** `${data.<type>.<id>.<attribute>}` of a lookup. */
+function dataRef(stack: TerraformStack, element: Parameters<typeof ref>[1], type: string, attribute: string): string {
+  return ref(stack, element, `data.${type}`, attribute);
+}
+
+describe.each(deployments)("%s-migration", (name) => {
+  const { stacks, synth, labSynth } = built[name];
+  const stack: MigrationStack = stacks.migration;
+  const names = labNames(name);
+  const topicArn = ref(stack, stack.alarmTopic.topic, "aws_sns_topic", "arn");
+
+  it("is its own stack, deployed after the lab and depending on it", () => {
+    expect(stack.node.id).toBe(`${name}-migration`);
+    expect(stacks.all.map((each) => each.node.id)).toEqual([...(stacks.account ? [`${name}-account`] : []), `${name}-lab`, `${name}-migration`]);
+    expect(stack.dependencies).toContain(stacks.lab);
+  });
+
+  it("holds no lab resource: only tasks, alarms, the topic, event subscriptions and the parameter", () => {
+    expect(Object.keys(synth.resource ?? {}).sort()).toEqual(
+      expect.arrayContaining(["aws_cloudwatch_metric_alarm", "aws_dms_event_subscription", "aws_sns_topic", "aws_sns_topic_policy", "aws_ssm_parameter"]),
+    );
+    const allowed = new Set([
+      "aws_cloudwatch_metric_alarm",
+      "aws_dms_event_subscription",
+      "aws_dms_replication_task",
+      "aws_sns_topic",
+      "aws_sns_topic_policy",
+      "aws_sns_topic_subscription",
+      "aws_ssm_parameter",
+    ]);
+    expect(Object.keys(synth.resource ?? {}).filter((type) => !allowed.has(type))).toEqual([]);
+    for (const labType of ["aws_vpc", "aws_rds_cluster", "aws_kms_key", "aws_lb", "aws_dms_replication_instance", "aws_dms_endpoint", "aws_secretsmanager_secret"]) {
+      expect(resourcesOfType(synth, labType)).toEqual({});
+    }
+  });
+
+  it("finds the lab by lookups, so the lab stack gets no cross-stack output", () => {
+    expect(synth.data?.terraform_remote_state).toBeUndefined();
+    expect(Object.keys(labSynth.output ?? {}).filter((output) => output.startsWith("cross-stack-output"))).toEqual([]);
+    expect(onlyDataOfType(synth, "aws_dms_replication_instance")).toEqual({ replication_instance_id: names.replicationInstance });
+    expect(Object.values(dataOfType(synth, "aws_dms_endpoint")).map((endpoint) => endpoint.endpoint_id).sort()).toEqual([names.source.dmsEndpoint, names.target.dmsEndpoint]);
+    expect(onlyDataOfType(synth, "aws_kms_alias")).toEqual({ name: `alias/${name}-lab` });
+    expect(onlyDataOfType(synth, "aws_rds_cluster")).toEqual({ cluster_identifier: names.source.cluster });
+  });
+
+  it("looks up exactly the names the lab stack creates (the shared names cannot drift)", () => {
+    const labNamesOf = (type: string, key: string) => Object.values(resourcesOfType(labSynth, type)).map((resource) => resource[key]);
+    const labNameTags = (type: string) => Object.values(resourcesOfType(labSynth, type)).map((resource) => (resource.tags as Json | undefined)?.Name);
+    const lookedUp = (type: string, key: string) => Object.values(dataOfType(synth, type)).map((lookup) => lookup[key]);
+    expect(labNamesOf("aws_dms_replication_instance", "replication_instance_id")).toEqual(lookedUp("aws_dms_replication_instance", "replication_instance_id"));
+    expect(labNamesOf("aws_dms_endpoint", "endpoint_id")).toEqual(expect.arrayContaining(lookedUp("aws_dms_endpoint", "endpoint_id")));
+    expect(labNamesOf("aws_kms_alias", "name")).toEqual(lookedUp("aws_kms_alias", "name"));
+    expect(labNamesOf("aws_rds_cluster", "cluster_identifier")).toEqual(expect.arrayContaining(lookedUp("aws_rds_cluster", "cluster_identifier")));
+    expect(labNamesOf("aws_lb", "name")).toEqual(expect.arrayContaining(lookedUp("aws_lb", "name")));
+    expect(labNamesOf("aws_lb_target_group", "name")).toEqual(expect.arrayContaining(lookedUp("aws_lb_target_group", "name")));
+    const endpointNames = Object.values(dataOfType(synth, "aws_vpc_endpoint")).map((lookup) => (lookup.tags as Json).Name);
+    expect(endpointNames).toHaveLength(2);
+    expect(labNameTags("aws_vpc_endpoint")).toEqual(expect.arrayContaining(endpointNames));
+  });
+
+  it("encrypts the alarm topic with the lab key, which admits the services that publish to it", () => {
+    expect(onlyResourceOfType(synth, "aws_sns_topic")).toMatchObject({
+      name: `${name}-migration-alarms`,
+      kms_master_key_id: dataRef(stack, stack.lab.keyAlias, "aws_kms_alias", "target_key_arn"),
+    });
+    const keyStatements = Object.values(dataOfType(labSynth, "aws_iam_policy_document"))
+      .flatMap((document) => document.statement as Json[])
+      .filter((statement) => statement.sid === "ServicesPublishToEncryptedTopics");
+    expect(keyStatements).toHaveLength(1);
+    expect(keyStatements[0]).toMatchObject({ principals: [{ type: "Service", identifiers: [...ALARM_TOPIC_PUBLISHERS] }], actions: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+  });
+
+  it("lets only this account's CloudWatch, DMS and EventBridge publish, over TLS", () => {
+    const policy = onlyResourceOfType(synth, "aws_sns_topic_policy");
+    const document = dataOfType(synth, "aws_iam_policy_document")[stack.getLogicalId(stack.alarmTopic.policyDocument)];
+    expect(policy).toEqual({ arn: topicArn, policy: dataRef(stack, stack.alarmTopic.policyDocument, "aws_iam_policy_document", "json") });
+    const [allow, deny] = document.statement as Json[];
+    expect(allow).toMatchObject({
+      actions: ["sns:Publish"],
+      principals: [{ type: "Service", identifiers: [...ALARM_TOPIC_PUBLISHERS] }],
+      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.Account.account_id}"] }],
+    });
+    expect(deny).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
+  });
+
+  it("sends every alarm's ALARM and OK to the topic", () => {
+    const alarms = Object.values(resourcesOfType(synth, "aws_cloudwatch_metric_alarm"));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({ alarm_actions: [topicArn], ok_actions: [topicArn] });
+      expect(String(alarm.alarm_name)).toMatch(new RegExp(`^${name}-`));
+    }
+  });
+
+  it("watches the replication instance's free storage and CPU by its identifier", () => {
+    const instanceId = dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_id");
+    const deployment = shippedDeployment(name);
+    expect(alarmsByMetric(synth, "FreeStorageSpace")).toEqual([
+      expect.objectContaining({
+        namespace: "AWS/DMS",
+        dimensions: { ReplicationInstanceIdentifier: instanceId },
+        comparison_operator: "LessThanThreshold",
+        threshold: deployment.migration.monitoring.freeStorageThresholdBytes,
+      }),
+    ]);
+    expect(alarmsByMetric(synth, "CPUUtilization")).toEqual([
+      expect.objectContaining({ namespace: "AWS/DMS", dimensions: { ReplicationInstanceIdentifier: instanceId }, threshold: 80 }),
+    ]);
+  });
+
+  it("watches each NLB's target health by the looked-up load balancer and target group ARN suffixes", () => {
+    for (const side of ["source", "target"] as const) {
+      const dimensions = {
+        LoadBalancer: dataRef(stack, stack.lab[side].loadBalancer, "aws_lb", "arn_suffix"),
+        TargetGroup: dataRef(stack, stack.lab[side].targetGroup, "aws_lb_target_group", "arn_suffix"),
+      };
+      expect(alarmsByMetric(synth, "UnHealthyHostCount")).toContainEqual(
+        expect.objectContaining({ namespace: "AWS/NetworkELB", dimensions, comparison_operator: "GreaterThanThreshold", threshold: 0 }),
+      );
+      expect(alarmsByMetric(synth, "HealthyHostCount")).toContainEqual(
+        expect.objectContaining({ namespace: "AWS/NetworkELB", dimensions, comparison_operator: "LessThanThreshold", threshold: 1 }),
+      );
+    }
+  });
+
+  it("watches the source cluster's replication slot lag and transaction log disk usage", () => {
+    const dimensions = { DBClusterIdentifier: dataRef(stack, stack.lab.sourceCluster, "aws_rds_cluster", "cluster_identifier") };
+    for (const metric of ["OldestReplicationSlotLag", "TransactionLogsDiskUsage"]) {
+      expect(alarmsByMetric(synth, metric)).toEqual([expect.objectContaining({ namespace: "AWS/RDS", dimensions })]);
+    }
+  });
+
+  it("subscribes the topic to the replication instance's events with its id as the only source", () => {
+    const subscriptions = Object.values(resourcesOfType(synth, "aws_dms_event_subscription"));
+    for (const subscription of subscriptions) expect((subscription.source_ids as string[]).length).toBeGreaterThan(0);
+    expect(subscriptions).toContainEqual(
+      expect.objectContaining({
+        name: `${name}-migration-instance`,
+        source_type: "replication-instance",
+        source_ids: [dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_id")],
+        event_categories: expect.arrayContaining(["failure", "low storage", "failover", "configuration change"]),
+        sns_topic_arn: topicArn,
+      }),
+    );
+  });
+
+  it("points /<name>/app/db_url at the source's interface endpoint, with no credentials in it", () => {
+    const parameter = onlyResourceOfType(synth, "aws_ssm_parameter");
+    const host = `\${data.aws_vpc_endpoint.${stack.getLogicalId(stack.lab.source.interfaceEndpoint)}.dns_entry[0].dns_name}`;
+    expect(parameter).toMatchObject({ name: `/${name}/app/db_url`, type: "String", insecure_value: `postgresql://${host}:5432/demo_db` });
+    expect(parameter).not.toHaveProperty("value");
+    expect(String(parameter.insecure_value)).not.toMatch(/@|password/i);
+  });
+
+  it("gets the Deployment tag the bastion's start/stop permission is scoped by from the provider's default tags", () => {
+    const [provider] = synth.provider?.aws ?? [];
+    expect(provider).toMatchObject({ default_tags: [{ tags: labTags(shippedDeployment(name)) }] });
+    expect(labTags(shippedDeployment(name)).Deployment).toBe(name);
+    for (const task of Object.values(resourcesOfType(synth, "aws_dms_replication_task"))) {
+      expect(task.tags as Json).not.toHaveProperty("Deployment");
+    }
+  });
+});
+
+describe.each(["local", "dev"] as const)("%s-migration's demo task", (name) => {
+  const { stacks, synth } = built[name];
+  const stack = stacks.migration;
+  const [demo] = stack.tasks;
+  const task = onlyResourceOfType(synth, "aws_dms_replication_task");
+  const taskArn = ref(stack, demo.task, "aws_dms_replication_task", "replication_task_arn");
+
+  it("is dms-task-demo, full load and CDC, between the looked-up endpoints, and never started by a deploy", () => {
+    expect(task).toMatchObject({
+      replication_task_id: `${name}-dms-task-demo`,
+      migration_type: "full-load-and-cdc",
+      start_replication_task: false,
+      replication_instance_arn: dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_arn"),
+      source_endpoint_arn: dataRef(stack, stack.lab.source.dmsEndpoint, "aws_dms_endpoint", "endpoint_arn"),
+      target_endpoint_arn: dataRef(stack, stack.lab.target.dmsEndpoint, "aws_dms_endpoint", "endpoint_arn"),
+    });
+  });
+
+  it("maps demo_schema.demo_accounts, lower case as PostgreSQL stores the demo's unquoted names", () => {
+    const mappings = JSON.parse(String(task.table_mappings)) as { rules: Json[] };
+    expect(mappings.rules).toEqual([
+      expect.objectContaining({
+        "rule-type": "selection",
+        "rule-action": "include",
+        "object-locator": { "schema-name": "demo_schema", "table-name": "demo_accounts" },
+      }),
+    ]);
+  });
+
+  it("alarms on CDCLatencySource and CDCLatencyTarget by instance identifier and the task ARN's last segment", () => {
+    const dimensions = {
+      ReplicationInstanceIdentifier: dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_id"),
+      ReplicationTaskIdentifier: `\${replace(${taskArn.slice(2, -1)}, "/^.*:/", "")}`,
+    };
+    for (const metric of ["CDCLatencySource", "CDCLatencyTarget"]) {
+      expect(alarmsByMetric(synth, metric)).toEqual([
+        expect.objectContaining({
+          namespace: "AWS/DMS",
+          dimensions,
+          comparison_operator: "GreaterThanThreshold",
+          threshold: 5,
+          treat_missing_data: "notBreaching",
+        }),
+      ]);
+    }
+  });
+
+  it("subscribes the topic to the task's failures and state changes, naming the task explicitly", () => {
+    expect(Object.values(resourcesOfType(synth, "aws_dms_event_subscription"))).toContainEqual(
+      expect.objectContaining({
+        name: `${name}-migration-tasks`,
+        source_type: "replication-task",
+        source_ids: [ref(stack, demo.task, "aws_dms_replication_task", "replication_task_id")],
+        event_categories: ["failure", "state change"],
+      }),
+    );
+  });
+});
+
+describe("every task's settings", () => {
+  const tasks = deployments.flatMap((name) => Object.values(resourcesOfType(built[name].synth, "aws_dms_replication_task")));
+
+  it("exist in the shipped files (local and dev carry the demo task)", () => {
+    expect(tasks).toHaveLength(2);
+  });
+
+  it.each(tasks.map((task) => [task.replication_task_id, task] as const))("%s: validation and logging on, no read-only key", (_id, task) => {
+    const settings = JSON.parse(String(task.replication_task_settings)) as { Logging: Json; ValidationSettings: Json };
+    expect(settings.Logging.EnableLogging).toBe(true);
+    expect(settings.ValidationSettings.EnableValidation).toBe(true);
+    expect(settings.Logging).not.toHaveProperty("CloudWatchLogGroup");
+    expect(settings.Logging).not.toHaveProperty("CloudWatchLogStream");
+  });
+
+  it("are byte-stable: a second synth gives the same strings, so a second plan shows no diff", () => {
+    const again = Object.values(resourcesOfType(synthesize(buildStacks(shippedDeployment("dev")).migration), "aws_dms_replication_task"));
+    const dev = Object.values(resourcesOfType(built.dev.synth, "aws_dms_replication_task"));
+    expect(again.map((task) => [task.replication_task_settings, task.table_mappings])).toEqual(dev.map((task) => [task.replication_task_settings, task.table_mappings]));
+  });
+});
+
+describe("prod-migration without tasks", () => {
+  const { synth } = built.prod;
+
+  it("holds no task, no CDC alarm and no task event subscription (one without source ids would cover the whole account)", () => {
+    expect(resourcesOfType(synth, "aws_dms_replication_task")).toEqual({});
+    expect(alarmsByMetric(synth, "CDCLatencySource")).toEqual([]);
+    expect(Object.values(resourcesOfType(synth, "aws_dms_event_subscription")).map((subscription) => subscription.source_type)).toEqual(["replication-instance"]);
+  });
+
+  it("still holds the monitoring and the db_url parameter", () => {
+    expect(onlyResourceOfType(synth, "aws_sns_topic")).toHaveProperty("kms_master_key_id");
+    expect(onlyResourceOfType(synth, "aws_ssm_parameter")).toMatchObject({ name: "/prod/app/db_url" });
+  });
+});
+
+describe("the deployment file's switches", () => {
+  const { stack, synth } = variant;
+
+  it("migration.cutover.pointAppAt: target flips db_url to the target's interface endpoint", () => {
+    const host = `\${data.aws_vpc_endpoint.${stack.getLogicalId(stack.lab.target.interfaceEndpoint)}.dns_entry[0].dns_name}`;
+    expect(onlyResourceOfType(synth, "aws_ssm_parameter")).toMatchObject({ name: "/dev/app/db_url", insecure_value: `postgresql://${host}:5432/demo_db` });
+    expect(onlyResourceOfType(built.dev.synth, "aws_ssm_parameter").insecure_value).not.toEqual(onlyResourceOfType(synth, "aws_ssm_parameter").insecure_value);
+  });
+
+  it("migration.monitoring.email subscribes that address to the topic; without it there is no subscription", () => {
+    expect(onlyResourceOfType(synth, "aws_sns_topic_subscription")).toEqual({
+      topic_arn: ref(stack, stack.alarmTopic.topic, "aws_sns_topic", "arn"),
+      protocol: "email",
+      endpoint: "ops@example.com",
+    });
+    for (const name of deployments) expect(resourcesOfType(built[name].synth, "aws_sns_topic_subscription")).toEqual({});
+  });
+
+  it("migration.monitoring.cdcLatencyThresholdSeconds sets both CDC latency thresholds", () => {
+    for (const metric of ["CDCLatencySource", "CDCLatencyTarget"]) {
+      expect(alarmsByMetric(synth, metric)).toEqual([expect.objectContaining({ threshold: 30 })]);
+    }
+  });
+});

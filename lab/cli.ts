@@ -1,0 +1,136 @@
+// The lab's own commands: `up` (npm start) deploys the local deployment on the emulator, `down` (npm run lab:down) removes it.
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { EmulatorProcess } from "./emulator-process";
+import { PROJECT_ROOT, run, terraformEnvironment } from "./terraform-cli";
+
+const LOCAL_DEPLOYMENT = "local";
+const WORK_DIR = join(PROJECT_ROOT, ".lab");
+const STATE_DIR = join(WORK_DIR, "state");
+const OUTPUTS_FILE = join(WORK_DIR, "outputs.json");
+const CDKTF = join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+
+const say = (line = "") => process.stdout.write(`${line}\n`);
+
+/** State of a stopped emulator describes resources that no longer exist anywhere: drop it. */
+function forgetLocalState(): void {
+  if (!existsSync(STATE_DIR)) return;
+  for (const file of readdirSync(STATE_DIR)) {
+    if (file.startsWith(`${LOCAL_DEPLOYMENT}-`)) rmSync(join(STATE_DIR, file), { force: true });
+  }
+}
+
+function cdktfEnvironment(emulatorUrl: string): NodeJS.ProcessEnv {
+  return {
+    ...terraformEnvironment(),
+    LAB_DEPLOYMENTS: LOCAL_DEPLOYMENT,
+    LAB_EMULATOR_URL: emulatorUrl,
+    LAB_STATE_DIR: STATE_DIR,
+    // The emulator accepts any credentials; these keep the SDKs from looking for real ones.
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    CI: "true",
+  };
+}
+
+type Outputs = Record<string, Record<string, string>>;
+
+function printOutputs(): void {
+  if (!existsSync(OUTPUTS_FILE)) return;
+  const outputs = JSON.parse(readFileSync(OUTPUTS_FILE, "utf8")) as Outputs;
+  const lab = outputs[`${LOCAL_DEPLOYMENT}-lab`] ?? {};
+  const show = (label: string, key: string) => {
+    if (lab[key] !== undefined) say(`  ${label.padEnd(26)} ${lab[key]}`);
+  };
+  say("The lab is up on the local emulator:");
+  show("source endpoint (DMS host)", "source_endpoint_dns");
+  show("target endpoint (DMS host)", "target_endpoint_dns");
+  show("source cluster", "source_cluster_endpoint");
+  show("target cluster", "target_cluster_endpoint");
+  show("source DMS secret", "source_dms_secret_arn");
+  show("target DMS secret", "target_dms_secret_arn");
+  show("replication instance", "replication_instance_arn");
+  show("bastion", "bastion_id");
+  const migration = outputs[`${LOCAL_DEPLOYMENT}-migration`];
+  if (migration) {
+    for (const [key, value] of Object.entries(migration)) say(`  ${key.padEnd(26)} ${value}`);
+  }
+  say(`All outputs: ${OUTPUTS_FILE}`);
+}
+
+async function up(): Promise<number> {
+  const emulator = new EmulatorProcess(WORK_DIR);
+  const running = emulator.running();
+  if (running) {
+    say(`The local lab is already up: emulator pid ${running.pid} at ${running.url} (log ${running.logFile}).`);
+    say("Run `npm run lab:down` to remove it, then `npm start` again.");
+    printOutputs();
+    return 0;
+  }
+  forgetLocalState();
+  rmSync(OUTPUTS_FILE, { force: true });
+  say("Starting the AWS emulator (moto) on loopback...");
+  const record = await emulator.start();
+  say(`Emulator pid ${record.pid} listening at ${record.url}; log: ${record.logFile}`);
+  say(`Deploying the '${LOCAL_DEPLOYMENT}' deployment with cdktf (synth, then every ${LOCAL_DEPLOYMENT}-* stack in order)...`);
+  const started = Date.now();
+  const deploy = await run(
+    CDKTF,
+    ["deploy", "*", "--auto-approve", "--skip-provider-lock", "--outputs-file", OUTPUTS_FILE, "--outputs-file-include-sensitive-outputs=false"],
+    { cwd: PROJECT_ROOT, env: cdktfEnvironment(record.url), echo: true },
+  );
+  if (deploy.code !== 0) {
+    say();
+    say(`cdktf deploy failed (exit ${deploy.code}); the Terraform error is above. The emulator is still up for a look:`);
+    say(`  log ${record.logFile}; remove everything with \`npm run lab:down\`.`);
+    return deploy.code;
+  }
+  say();
+  say(`Deployed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  printOutputs();
+  say();
+  say("Next:");
+  say("  npx cdktf diff '*'          with LAB_EMULATOR_URL set, shows a plan against the running emulator");
+  say("  npm run lab:down            destroys the stacks and stops the emulator");
+  say("  README.md, 'Deploy to a real account': the same stacks for dev or prod");
+  return 0;
+}
+
+async function down(): Promise<number> {
+  const emulator = new EmulatorProcess(WORK_DIR);
+  const running = emulator.running();
+  if (!running) {
+    forgetLocalState();
+    say("Nothing to take down: no local lab emulator is running.");
+    return 0;
+  }
+  say(`Destroying the '${LOCAL_DEPLOYMENT}' stacks on the emulator at ${running.url}...`);
+  const destroy = await run(CDKTF, ["destroy", "*", "--auto-approve", "--skip-provider-lock"], {
+    cwd: PROJECT_ROOT,
+    env: cdktfEnvironment(running.url),
+    echo: true,
+  });
+  if (destroy.code !== 0) {
+    say(`cdktf destroy failed (exit ${destroy.code}); the Terraform error is above. Stopping the emulator anyway (it keeps nothing).`);
+  }
+  await emulator.stop();
+  forgetLocalState();
+  rmSync(OUTPUTS_FILE, { force: true });
+  say(`Emulator pid ${running.pid} stopped. The local lab is down.`);
+  return destroy.code;
+}
+
+const commands: Record<string, () => Promise<number>> = { up, down };
+const command = process.argv[2] ?? "";
+const action = commands[command];
+if (!action) {
+  process.stderr.write(`usage: tsx lab/cli.ts <${Object.keys(commands).join("|")}>\n`);
+  process.exit(2);
+}
+action().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,151 @@
+// The `<name>-migration` stack: replication tasks, their alarms and event subscriptions, and the app's db_url switch.
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AppDatabaseUrl } from "../constructs/cutover/app-database-url";
+import { ReplicationTask } from "../constructs/dms/replication-task";
+import { AlarmTopic } from "../constructs/monitoring/alarm-topic";
+import { CdcLatencyAlarms } from "../constructs/monitoring/cdc-latency-alarms";
+import { DmsEventSubscriptions } from "../constructs/monitoring/dms-event-subscriptions";
+import { LoadBalancerAlarms } from "../constructs/monitoring/load-balancer-alarms";
+import { ReplicationInstanceAlarms } from "../constructs/monitoring/replication-instance-alarms";
+import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
+import { physicalName } from "../constructs/naming";
+import type { RuntimeSettings } from "../variables/runtime";
+import type { Deployment } from "../variables/schema";
+import { createAwsProvider } from "./aws-provider";
+import { configureBackend } from "./backend";
+import { LabLookup } from "./lab-lookup";
+import { labNames } from "./lab-names";
+
+export interface MigrationStackProps {
+  readonly deployment: Deployment;
+  readonly runtime: RuntimeSettings;
+}
+
+export function migrationStackId(deploymentName: string): string {
+  return `${deploymentName}-migration`;
+}
+
+/** `/<name>/app/db_url`: the parameter an application reads, and the runbook flips. */
+export function appDatabaseUrlParameterName(deploymentName: string): string {
+  return `/${deploymentName}/app/db_url`;
+}
+
+/**
+ * Tasks change often and databases must not: this stack deploys and destroys on its own. It holds
+ * no lab resource and no reference into the lab stack; it finds the lab by name (see LabLookup).
+ */
+export class MigrationStack extends TerraformStack {
+  readonly deployment: Deployment;
+  readonly lab: LabLookup;
+  readonly alarmTopic: AlarmTopic;
+  readonly tasks: ReplicationTask[];
+  readonly cdcLatencyAlarms: CdcLatencyAlarms[];
+  readonly replicationInstanceAlarms: ReplicationInstanceAlarms;
+  readonly sourceLoadBalancerAlarms: LoadBalancerAlarms;
+  readonly targetLoadBalancerAlarms: LoadBalancerAlarms;
+  readonly sourceDatabaseAlarms: SourceDatabaseAlarms;
+  readonly eventSubscriptions: DmsEventSubscriptions;
+  readonly appDatabaseUrl: AppDatabaseUrl;
+
+  constructor(scope: Construct, props: MigrationStackProps) {
+    const { deployment, runtime } = props;
+    const stackId = migrationStackId(deployment.name);
+    super(scope, stackId);
+    this.deployment = deployment;
+    createAwsProvider(this, deployment, runtime);
+    configureBackend(this, stackId, deployment, runtime);
+
+    const { tasks, monitoring, cutover } = deployment.migration;
+    const names = labNames(deployment.name);
+    const account = new DataAwsCallerIdentity(this, "Account");
+    this.lab = new LabLookup(this, "Lab", names);
+    const replicationInstanceId = this.lab.replicationInstance.replicationInstanceId;
+
+    this.alarmTopic = new AlarmTopic(this, "AlarmTopic", {
+      name: physicalName(deployment.name, "migration-alarms"),
+      kmsKeyArn: this.lab.keyAlias.targetKeyArn,
+      accountId: account.accountId,
+      email: monitoring.email,
+    });
+
+    this.tasks = tasks.map(
+      (task) =>
+        new ReplicationTask(this, `Task-${task.id}`, {
+          name: physicalName(deployment.name, task.id),
+          settings: task,
+          replicationInstanceArn: this.lab.replicationInstance.replicationInstanceArn,
+          sourceEndpointArn: this.lab.source.dmsEndpoint.endpointArn,
+          targetEndpointArn: this.lab.target.dmsEndpoint.endpointArn,
+        }),
+    );
+    this.cdcLatencyAlarms = this.tasks
+      .filter((task) => task.capturesChanges)
+      .map(
+        (task) =>
+          new CdcLatencyAlarms(this, `${task.node.id}-CdcLatency`, {
+            name: task.name,
+            task,
+            replicationInstanceId,
+            thresholdSeconds: monitoring.cdcLatencyThresholdSeconds,
+            topic: this.alarmTopic,
+          }),
+      );
+
+    this.replicationInstanceAlarms = new ReplicationInstanceAlarms(this, "ReplicationInstanceAlarms", {
+      name: names.replicationInstance,
+      replicationInstanceId,
+      freeStorageThresholdBytes: monitoring.freeStorageThresholdBytes,
+      cpuThresholdPercent: monitoring.cpuThresholdPercent,
+      topic: this.alarmTopic,
+    });
+    const loadBalancerAlarms = (id: string, side: "source" | "target") =>
+      new LoadBalancerAlarms(this, id, {
+        name: names[side].loadBalancer,
+        loadBalancerArnSuffix: this.lab[side].loadBalancer.arnSuffix,
+        targetGroupArnSuffix: this.lab[side].targetGroup.arnSuffix,
+        topic: this.alarmTopic,
+      });
+    this.sourceLoadBalancerAlarms = loadBalancerAlarms("SourceLoadBalancerAlarms", "source");
+    this.targetLoadBalancerAlarms = loadBalancerAlarms("TargetLoadBalancerAlarms", "target");
+    this.sourceDatabaseAlarms = new SourceDatabaseAlarms(this, "SourceDatabaseAlarms", {
+      name: names.source.cluster,
+      clusterIdentifier: this.lab.sourceCluster.clusterIdentifier,
+      replicationSlotLagThresholdBytes: monitoring.replicationSlotLagThresholdBytes,
+      transactionLogsDiskUsageThresholdBytes: monitoring.transactionLogsDiskUsageThresholdBytes,
+      topic: this.alarmTopic,
+    });
+    this.eventSubscriptions = new DmsEventSubscriptions(this, "EventSubscriptions", {
+      name: physicalName(deployment.name, "migration"),
+      topic: this.alarmTopic,
+      replicationInstanceId,
+      taskIds: this.tasks.map((task) => task.taskId),
+    });
+
+    // The interface endpoint in the DMS VPC, not the cluster endpoint: the cluster endpoints resolve
+    // to addresses inside VPCs that share one CIDR and have no route to anything, while the interface
+    // endpoints sit side by side where the bastion (the lab's application host) runs, and keep
+    // working across failovers because the NLB targets follow the writer.
+    const side = cutover.pointAppAt;
+    this.appDatabaseUrl = new AppDatabaseUrl(this, "AppDatabaseUrl", {
+      name: appDatabaseUrlParameterName(deployment.name),
+      pointsAt: side,
+      host: this.lab[side].endpointDnsName,
+      databaseName: deployment.databases[side].databaseName,
+    });
+
+    const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    output("alarm_topic_arn", this.alarmTopic.topicArn, "SNS topic of the migration's alarms and DMS events");
+    output("app_db_url_parameter", this.appDatabaseUrl.parameterName, `SSM parameter the application reads; now points at the ${side}`);
+    tasks.forEach((config, index) => {
+      const task = this.tasks[index];
+      output(`${config.id}_arn`, task.taskArn, `Replication task ${task.name} (${task.migrationType})`);
+      output(
+        `${config.id}_start_command`,
+        `aws dms start-replication-task --region ${deployment.region} --start-replication-task-type start-replication --replication-task-arn ${task.taskArn}`,
+        `Starts ${task.name} the first time (later: --start-replication-task-type resume-processing)`,
+      );
+    });
+  }
+}
