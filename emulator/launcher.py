@@ -558,6 +558,42 @@ def elbv2_network_lb_arn() -> None:
     ELBv2Backend.create_load_balancer = create_load_balancer
 
 
+@patch
+def elbv2_nlb_privatelink_sg_enforcement() -> None:
+    """AWS keeps SetSecurityGroups' EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic
+    for a network load balancer with security groups and returns it ("on"
+    by default) in DescribeLoadBalancers; moto ignores it, so
+    aws_lb.enforce_security_group_inbound_rules_on_private_link_traffic
+    = "off" diffs forever. Seen with moto 5.2.1."""
+    from moto.core.responses import ActionResult
+    from moto.elbv2.models import FakeLoadBalancer
+    from moto.elbv2.responses import ELBV2Response
+
+    def get_flag(self: Any) -> str | None:
+        if self.type != "network" or not self.security_groups:
+            return None
+        return self.__dict__.get("_emu_enforce_sg_privatelink", "on")
+
+    FakeLoadBalancer.enforce_security_group_inbound_rules_on_private_link_traffic = (
+        property(get_flag)
+    )
+    original = ELBV2Response.set_security_groups
+
+    def set_security_groups(self: Any) -> ActionResult:
+        result = original(self)
+        flag = self._get_param("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
+        lb = self.elbv2_backend.load_balancers.get(self._get_param("LoadBalancerArn"))
+        if lb is not None and flag in ("on", "off"):
+            lb._emu_enforce_sg_privatelink = flag
+        if lb is not None and get_flag(lb) is not None:
+            result.result[  # type: ignore[index]
+                "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"
+            ] = get_flag(lb)
+        return result
+
+    ELBV2Response.set_security_groups = set_security_groups
+
+
 # ------------------------------------------------------------------ Lambda --
 
 _NODE_RUNNER = r"""

@@ -348,6 +348,10 @@ resource "aws_lb" "aurora" {
   enable_cross_zone_load_balancing = true
   subnets                          = aws_subnet.source[*].id
   security_groups                  = [aws_security_group.nlb.id]
+
+  # Access through PrivateLink is governed by the endpoint service's allowed
+  # principals, not by the NLB security group's inbound rules.
+  enforce_security_group_inbound_rules_on_private_link_traffic = "off"
 }
 
 resource "aws_lb_target_group" "aurora" {
