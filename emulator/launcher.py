@@ -640,6 +640,30 @@ process.stdin.on('end', async () => {
 """
 
 
+def _rds_endpoint_addresses(account_id: str, region: str) -> dict[str, str]:
+    """Each RDS instance endpoint name -> a stable private IPv4 address inside the first subnet of
+    its DB subnet group (what the name resolves to inside the VPC on AWS). moto assigns instances
+    no address at all; this one is derived from the identifier so it survives restarts."""
+    import hashlib
+    import ipaddress
+
+    from moto.rds.models import rds_backends
+
+    addresses: dict[str, str] = {}
+    backend = rds_backends[account_id][region]
+    for database in list(backend.databases.values()):
+        group = getattr(database, "db_subnet_group", None)
+        subnets = getattr(group, "_subnets", None) or []
+        if not subnets:
+            continue
+        network = ipaddress.ip_network(subnets[0].cidr_block)
+        # AWS reserves the first four addresses and the last one of every subnet.
+        usable = network.num_addresses - 5
+        offset = 4 + int(hashlib.sha256(database.db_instance_identifier.encode()).hexdigest(), 16) % max(usable, 1)
+        addresses[database.address.lower()] = str(network.network_address + offset)
+    return addresses
+
+
 @patch
 def lambda_nodejs_without_docker() -> None:
     """AWS runs the function; moto runs it only in Docker, and without Docker
@@ -691,6 +715,8 @@ def lambda_nodejs_without_docker() -> None:
                 os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "node_modules"),
             ),
         }
+        env["EMULATOR_DNS_HOSTS"] = json.dumps(_rds_endpoint_addresses(self.account_id, self.region))
+        env["NODE_OPTIONS"] = f"--require {os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lambda-dns-shim.cjs')}"
         env.update({k: str(v) for k, v in (self.environment_vars or {}).items()})
         with tempfile.TemporaryDirectory(prefix="emu-lambda-") as tmp:
             task_dir = os.path.join(tmp, "task")
@@ -745,6 +771,25 @@ def lambda_nodejs_without_docker() -> None:
 # ------------------------------------------------------------------ server --
 
 
+def _serialized(app: Any) -> Any:
+    """AWS applies each API call atomically; moto's backends are plain Python objects that
+    concurrent requests mutate without locks. Terraform sends many calls at once, and security
+    group rules then came back wrong (InvalidPermission.Duplicate on create, .NotFound on delete).
+    One request at a time restores the atomicity. Lambda invocations are exempt: the function
+    calls back into the emulator while its invocation is in flight. Seen with moto 5.2.1."""
+    lock = threading.Lock()
+
+    def wsgi(environ: dict, start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if "/functions/" in path and path.endswith("/invocations"):
+            return app(environ, start_response)
+        with lock:
+            # Materialise the body inside the lock: moto builds responses lazily.
+            return list(app(environ, start_response))
+
+    return wsgi
+
+
 def apply_patches() -> list[str]:
     applied = []
     for fn in PATCHES:
@@ -777,7 +822,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
-    app = DomainDispatcherApplication(create_backend_app)
+    app = _serialized(DomainDispatcherApplication(create_backend_app))
     server = make_server(args.host, args.port, app, threaded=True)
     port = server.server_address[1]
     # moto uses MOTO_PORT to build self-referencing URLs (and we pass it to
