@@ -5,7 +5,8 @@ Starts moto's server (moto 5.2.1) on 127.0.0.1 and applies small, documented
 monkey-patches where moto departs from AWS in ways that make the real Terraform
 AWS provider (hashicorp/aws 5.100.0) fail or see a perpetual diff.
 
-Usage:  python3 emulator/launcher.py [--port N]      (N=0: pick a free port)
+Usage:  python3 emulator/launcher.py [--port N] [--quiet] [--list-patches]
+        (N=0, the default: pick a free port)
 Prints  "emulator listening on http://127.0.0.1:<port>"  once ready, and exits
 cleanly on SIGTERM / SIGINT.
 
@@ -390,6 +391,43 @@ def rds_no_scaling_configuration_for_provisioned() -> None:
     DBCluster.scaling_configuration_info = property(scaling_configuration_info)
 
 
+@patch
+def rds_aurora_storage_types() -> None:
+    """AWS accepts storage_type "aurora" (Standard) and "aurora-iopt1"
+    (I/O-Optimized) for Aurora clusters; moto's CreateDBCluster raises
+    KeyError (HTTP 500) for both, and the provider retries until its timeout.
+    Seen with moto 5.2.1."""
+    from moto.rds.models import DBCluster
+
+    original = DBCluster.default_allocated_storage
+
+    def default_allocated_storage(engine: str, storage_type: str) -> int:
+        if engine.startswith("aurora") and storage_type in ("aurora", "aurora-iopt1"):
+            return 1
+        return original(engine, storage_type)
+
+    DBCluster.default_allocated_storage = staticmethod(default_allocated_storage)
+
+
+@patch
+def rds_default_ca_certificate() -> None:
+    """AWS gives a new DB instance the CA rds-ca-rsa2048-g1 by default; moto
+    reports `rds-ca-default`, so a config that sets
+    ca_cert_identifier = "rds-ca-rsa2048-g1" makes the provider issue a
+    ModifyDBInstance right after create and then wait (minutes) for an
+    update that AWS would not have needed. Seen with moto 5.2.1."""
+    from moto.rds.models import DBInstance
+
+    original = DBInstance.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if self.ca_certificate_identifier in (None, "rds-ca-default"):
+            self.ca_certificate_identifier = "rds-ca-rsa2048-g1"
+
+    DBInstance.__init__ = __init__
+
+
 # --------------------------------------------------------------------- EC2 --
 
 
@@ -457,8 +495,8 @@ def ec2_endpoint_service_permission_ids() -> None:
 
 @patch
 def ec2_sg_rule_description_for_group_refs() -> None:
-    """AWS keeps the description of a rule that references a security group
-    (or prefix list); moto's SecurityGroupRule.description reads only the
+    """AWS keeps the description of a rule that references a security group;
+    moto's SecurityGroupRule.description reads only the
     CIDR range, so aws_vpc_security_group_ingress_rule with
     referenced_security_group_id + description diffs forever.
     Seen with moto 5.2.1."""
@@ -470,6 +508,66 @@ def ec2_sg_rule_description_for_group_refs() -> None:
         )
 
     SecurityGroupRule.description = property(description)
+
+
+@patch
+def ec2_sg_rule_description_for_prefix_lists() -> None:
+    """AWS keeps the description of a rule that allows a managed prefix list (e.g. the S3
+    gateway endpoint's); moto drops it when it stores the prefix list id, so
+    aws_vpc_security_group_egress_rule with prefix_list_id + description diffs forever.
+    Seen with moto 5.2.1."""
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    original_init = SecurityGroupRule.__init__
+    group_description = SecurityGroupRule.description
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        prefix_list = kwargs.get("prefix_list_id", args[7] if len(args) > 7 else None)
+        self.prefix_list_description = (prefix_list or {}).get("Description")
+
+    def description(self: Any) -> str | None:
+        return group_description.fget(self) or getattr(self, "prefix_list_description", None)
+
+    SecurityGroupRule.__init__ = __init__
+    SecurityGroupRule.description = property(description)
+
+
+@patch
+def lambda_logging_config() -> None:
+    """AWS stores a function's LoggingConfig (log format and group) and returns it, with
+    defaults, on every GetFunction; moto ignores it, so aws_lambda_function with
+    logging_config plans an update after every apply. Seen with moto 5.2.1."""
+    from moto.awslambda.models import LambdaFunction
+
+    original_init = LambdaFunction.__init__
+    original_get = LambdaFunction.get_configuration
+    original_update = LambdaFunction.update_configuration
+
+    def __init__(self: Any, account_id: str, spec: dict, *args: Any, **kwargs: Any) -> None:
+        original_init(self, account_id, spec, *args, **kwargs)
+        self.logging_config = {
+            "LogFormat": "Text",
+            "LogGroup": f"/aws/lambda/{self.function_name}",
+            **(spec.get("LoggingConfig") or {}),
+        }
+
+    def get_configuration(self: Any, *args: Any, **kwargs: Any) -> dict:
+        config = original_get(self, *args, **kwargs)
+        config["LoggingConfig"] = getattr(self, "logging_config", None) or {
+            "LogFormat": "Text",
+            "LogGroup": f"/aws/lambda/{self.function_name}",
+        }
+        return config
+
+    def update_configuration(self: Any, config_updates: dict) -> dict:
+        if "LoggingConfig" in config_updates:
+            self.logging_config = {**getattr(self, "logging_config", {}), **config_updates["LoggingConfig"]}
+        return original_update(self, config_updates)
+
+    LambdaFunction.__init__ = __init__
+    LambdaFunction.get_configuration = get_configuration
+    LambdaFunction.update_configuration = update_configuration
 
 
 @patch
@@ -671,8 +769,8 @@ def lambda_nodejs_without_docker() -> None:
     aws_lambda_invocation fails. For nodejs* runtimes, run the handler with
     the local `node` binary in a subprocess (event on stdin, result as JSON),
     with the Lambda environment variables and AWS_ENDPOINT_URL pointing back
-    at the emulator. EMULATOR_LAMBDA_NODE_MODULES may name a node_modules
-    directory standing in for the runtime-provided AWS SDK v3.
+    at the emulator. The runtime-provided AWS SDK v3 is stood in for by
+    EMULATOR_LAMBDA_NODE_PATH (default: the project's node_modules).
     Not a sandbox: it runs as the emulator's user.
     Other runtimes keep moto's Docker path. Seen with moto 5.2.1."""
     from moto.awslambda.models import LambdaFunction
@@ -722,11 +820,10 @@ def lambda_nodejs_without_docker() -> None:
             task_dir = os.path.join(tmp, "task")
             with zipfile.ZipFile(BytesIO(self.code_bytes)) as zf:
                 zf.extractall(task_dir)
-            # Stand-in for the AWS SDK v3 that the nodejs runtime provides:
-            # node resolves bare imports by walking up to tmp/node_modules.
-            sdk = os.environ.get("EMULATOR_LAMBDA_NODE_MODULES")
-            if sdk and os.path.isdir(sdk):
-                os.symlink(os.path.abspath(sdk), os.path.join(tmp, "node_modules"))
+            # NODE_PATH serves require(); ESM `import` ignores it but walks up
+            # the directories, so the same SDK also appears at tmp/node_modules.
+            if os.path.isdir(env["NODE_PATH"]):
+                os.symlink(os.path.abspath(env["NODE_PATH"]), os.path.join(tmp, "node_modules"))
             runner = os.path.join(tmp, "runner.cjs")
             result_file = os.path.join(tmp, "result.json")
             with open(runner, "w") as fh:
@@ -803,7 +900,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--quiet", action="store_true", help="no request log")
+    parser.add_argument(
+        "--list-patches", action="store_true", help="print the patches and exit"
+    )
     args = parser.parse_args(argv)
+
+    if args.list_patches:
+        for fn in PATCHES:
+            first = " ".join((fn.__doc__ or "").split())
+            print(f"{fn.__name__}: {first}")
+        return 0
 
     for key, value in EMULATOR_ENV.items():
         os.environ.setdefault(key, value)

@@ -1,4 +1,4 @@
-// The lab's own commands: `up` (npm start) deploys the local deployment on the emulator, `down` (npm run lab:down) removes it.
+// The lab's own commands: `up` (npm start) deploys the local deployment on the emulator, `plan` diffs it, `down` removes it.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EmulatorProcess } from "./emulator-process";
@@ -90,10 +90,20 @@ async function up(): Promise<number> {
   printOutputs();
   say();
   say("Next:");
-  say("  npx cdktf diff '*'          with LAB_EMULATOR_URL set, shows a plan against the running emulator");
-  say("  npm run lab:down            destroys the stacks and stops the emulator");
-  say("  README.md, 'Deploy to a real account': the same stacks for dev or prod");
+  say("  npm run lab:plan      plan every local stack against the running emulator (expect no changes)");
+  say("  npm run lab:down      destroy the stacks and stop the emulator");
+  say("  README.md             the data path, the runbook, and deploying dev or prod to a real account");
   return 0;
+}
+
+async function plan(): Promise<number> {
+  const running = new EmulatorProcess(WORK_DIR).running();
+  if (!running) {
+    say("Nothing to plan against: no local lab emulator is running. Start it with `npm start`.");
+    return 1;
+  }
+  const diff = await run(CDKTF, ["diff", "*", "--skip-provider-lock"], { cwd: PROJECT_ROOT, env: cdktfEnvironment(running.url), echo: true });
+  return diff.code;
 }
 
 async function down(): Promise<number> {
@@ -120,7 +130,7 @@ async function down(): Promise<number> {
   return destroy.code;
 }
 
-const commands: Record<string, () => Promise<number>> = { up, down };
+const commands: Record<string, () => Promise<number>> = { up, plan, down };
 const command = process.argv[2] ?? "";
 const action = commands[command];
 if (!action) {

@@ -22,7 +22,12 @@ export class LabSideLookup extends Construct {
     super(scope, id);
     this.loadBalancer = new DataAwsLb(this, "LoadBalancer", { name: names.loadBalancer });
     this.targetGroup = new DataAwsLbTargetGroup(this, "TargetGroup", { name: names.targetGroup });
-    this.interfaceEndpoint = new DataAwsVpcEndpoint(this, "InterfaceEndpoint", { tags: { Name: names.interfaceEndpoint } });
+    this.interfaceEndpoint = new DataAwsVpcEndpoint(this, "InterfaceEndpoint", {
+      tags: { Name: names.interfaceEndpoint },
+      // A deleted endpoint stays visible (state `deleted`) for a while; after a lab
+      // destroy-then-deploy the old one would match the name too.
+      filter: [{ name: "vpc-endpoint-state", values: ["available", "pendingAcceptance", "pending"] }],
+    });
     this.dmsEndpoint = new DataAwsDmsEndpoint(this, "DmsEndpoint", { endpointId: names.dmsEndpoint });
     // The first entry is the regional name; the others are per-zone.
     this.endpointDnsName = this.interfaceEndpoint.dnsEntry.get(0).dnsName;

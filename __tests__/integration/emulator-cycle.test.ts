@@ -10,6 +10,8 @@ import { shippedDeployment, variantDeployment, VARIABLES_DIR } from "../helpers/
 import { synthToDisk } from "../helpers/synth-to-disk";
 import { apply, destroy, init, plan, planSummary } from "../helpers/terraform-stack";
 
+// Each step drives Terraform against the emulator for minutes, not seconds.
+const STEP_TIMEOUT_MS = 15 * 60_000;
 const INVENTORY = resolve(__dirname, "..", "..", "emulator", "inventory.py");
 const workDir = mkdtempSync(join(tmpdir(), "lab-integration-"));
 const emulator = new EmulatorProcess(join(workDir, "emulator"));
@@ -53,25 +55,25 @@ describe.sequential("the local deployment on the emulator", () => {
     expect(left.db_clusters).toEqual(["local-source", "local-target"]);
     expect(left.load_balancers).toEqual(["local-source-nlb", "local-target-nlb"]);
     expect(left.dms_instances).toEqual(["local-dms"]);
-  });
+  }, STEP_TIMEOUT_MS);
 
   it("plans no changes right after the deploy (-detailed-exitcode 0)", async () => {
     for (const [stackId, dir] of Object.entries(stackDirs)) {
       const result = await plan(dir);
       expect(result.changes, `${stackId} plans changes after apply:\n${planSummary(result.output)}`).toBe(false);
     }
-  });
+  }, STEP_TIMEOUT_MS);
 
   it("destroys everything: the emulator holds none of the lab's resources", async () => {
     await destroyAll(stackDirs);
     expect(inventory("local")).toEqual({});
-  });
+  }, STEP_TIMEOUT_MS);
 
   it("deploys again after the destroy (no name left reserved), then destroys", async () => {
     await deployAll(stackDirs);
     await destroyAll(stackDirs);
     expect(inventory("local")).toEqual({});
-  });
+  }, STEP_TIMEOUT_MS);
 });
 
 describe.sequential("dev and prod plan against the emulator", () => {
@@ -98,5 +100,5 @@ describe.sequential("dev and prod plan against the emulator", () => {
     } finally {
       await destroy(account);
     }
-  });
+  }, STEP_TIMEOUT_MS);
 });

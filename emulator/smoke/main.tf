@@ -337,6 +337,7 @@ resource "aws_rds_cluster_instance" "aurora" {
   db_subnet_group_name         = aws_db_subnet_group.aurora.name
   performance_insights_enabled = false
   publicly_accessible          = false
+  ca_cert_identifier           = "rds-ca-rsa2048-g1"
 }
 
 # ------------------------------------------------- NLB + endpoint service --
