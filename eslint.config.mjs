@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "cdktf.out/**", ".lab/**", ".gen/**", "**/*.js"] },
+  { ignores: ["node_modules/**", "cdktf.out/**", ".lab/**", ".gen/**", "**/*.js", "emulator/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {
