@@ -36,7 +36,7 @@ EMULATOR_ENV = {
     "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
     # The AMI that /aws/service/ami-amazon-linux-latest/... points at must exist.
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "true",
-    # No Docker here; never try to pull images for Lambda.
+    # Image-based Lambda functions: accept ECR image URIs without a registry.
     "MOTO_LAMBDA_STUB_ECR": "true",
 }
 

@@ -220,6 +220,15 @@ resource "aws_vpc_security_group_egress_rule" "bastion_https" {
   to_port           = 443
 }
 
+resource "aws_vpc_security_group_egress_rule" "bastion_s3" {
+  security_group_id = aws_security_group.bastion.id
+  prefix_list_id    = aws_vpc_endpoint.s3.prefix_list_id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "HTTPS to S3 through the gateway endpoint"
+}
+
 resource "aws_vpc_security_group_egress_rule" "dms_all" {
   security_group_id = aws_security_group.dms.id
   cidr_ipv4         = "0.0.0.0/0"
@@ -671,6 +680,11 @@ resource "aws_lambda_function" "watcher" {
   source_code_hash = filebase64sha256(var.lambda_zip)
   timeout          = 30
   memory_size      = 128
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.lambda.name
+  }
 
   environment {
     variables = {

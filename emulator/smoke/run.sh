@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke cycle against a freshly launched emulator:
-#   init -> apply -> plan (must be a no-op) -> destroy -> apply -> destroy
+#   init -> apply -> plan (no-op) -> destroy -> apply -> plan (no-op) -> destroy
 # Prints the wall time of each phase. Exit status != 0 on the first failure.
 #
 # Env: SMOKE_WORK   work dir (default: a new mktemp dir; state, logs, zip go there)
