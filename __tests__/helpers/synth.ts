@@ -65,3 +65,21 @@ export function onlyResourceOfType(synth: SynthesizedStack, type: string): Recor
 export function ref(stack: TerraformStack, element: TerraformElement, type: string, attribute: string): string {
   return `\${${type}.${stack.getLogicalId(element)}.${attribute}}`;
 }
+
+/** One statement of an `aws_iam_policy_document` data source, as synthesized. */
+export interface PolicyStatement {
+  sid?: string;
+  actions?: string[];
+  resources?: string[];
+  principals?: Array<{ type: string; identifiers: string[] }>;
+}
+
+/** The resource or data source a `${type.logicalId.attribute}` reference points at. */
+export function referenced(synth: SynthesizedStack, reference: unknown): Record<string, unknown> {
+  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([^.]+)\.[^}]+\}$/.exec(String(reference));
+  if (!match) throw new Error(`not a reference: ${String(reference)}`);
+  const [, data, type, logicalId] = match;
+  const found = (data ? synth.data : synth.resource)?.[type]?.[logicalId];
+  if (!found) throw new Error(`${String(reference)} points at nothing`);
+  return found;
+}

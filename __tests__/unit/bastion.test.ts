@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { architectureOf } from "../../constructs/access/bastion";
 import type { LabStack } from "../../stacks/lab-stack";
 import type { Deployment } from "../../variables/schema";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, referenced, variantDeployment, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
 
 const deployments = ["local", "dev", "prod"] as const;
 
@@ -27,21 +27,6 @@ const withoutBastion = synthesizeLab(
     file.bastion = { enabled: false };
   }),
 );
-
-interface PolicyStatement {
-  actions?: string[];
-  resources?: string[];
-}
-
-/** The resource or data source a `${type.logicalId.attribute}` reference points at. */
-function referenced(synth: SynthesizedStack, reference: unknown): Record<string, unknown> {
-  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([^.]+)\.[^}]+\}$/.exec(String(reference));
-  if (!match) throw new Error(`not a reference: ${String(reference)}`);
-  const [, data, type, logicalId] = match;
-  const found = (data ? synth.data : synth.resource)?.[type]?.[logicalId];
-  if (!found) throw new Error(`${String(reference)} points at nothing`);
-  return found;
-}
 
 const dnsName = (lab: LabStack, path: LabStack["sourcePath"]) => ref(lab, path.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name");
 

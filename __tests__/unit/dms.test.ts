@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DMS_SERVICE_ROLES } from "../../constructs/dms/service-roles";
 import type { LabStack } from "../../stacks/lab-stack";
 import type { Deployment } from "../../variables/schema";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, referenced, variantDeployment, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
 
 const deployments = ["local", "dev", "prod"] as const;
 type ShippedName = (typeof deployments)[number];
@@ -25,22 +25,6 @@ const resized = synthesizeLab(
 
 /** Secrets stay recoverable in prod only; dev and local free the name at once for destroy-then-deploy. */
 const RECOVERY_WINDOW_DAYS: Record<ShippedName, number> = { local: 0, dev: 0, prod: 30 };
-
-interface PolicyStatement {
-  actions?: string[];
-  resources?: string[];
-  principals?: Array<{ type: string; identifiers: string[] }>;
-}
-
-/** The resource or data source a `${type.logicalId.attribute}` reference points at. */
-function referenced(synth: SynthesizedStack, reference: unknown): Record<string, unknown> {
-  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([^.]+)\.[^}]+\}$/.exec(String(reference));
-  if (!match) throw new Error(`not a reference: ${String(reference)}`);
-  const [, data, type, logicalId] = match;
-  const found = (data ? synth.data : synth.resource)?.[type]?.[logicalId];
-  if (!found) throw new Error(`${String(reference)} points at nothing`);
-  return found;
-}
 
 /** `${aws_iam_role.X.arn}` → `${aws_iam_role.X.id}` (the same resource, another attribute). */
 const sameResource = (reference: unknown, attribute: string) => String(reference).replace(/\.[a-z_]+\}$/, `.${attribute}}`);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LabStack } from "../../stacks/lab-stack";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, referenced, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
 
 const deployments = ["local", "dev", "prod"] as const;
 const shipped = Object.fromEntries(
@@ -15,22 +15,6 @@ const shipped = Object.fromEntries(
     return [name, { lab, synth: synthesize(lab) }];
   }),
 ) as Record<(typeof deployments)[number], { lab: LabStack; synth: SynthesizedStack }>;
-
-interface PolicyStatement {
-  sid?: string;
-  actions?: string[];
-  resources?: string[];
-}
-
-/** The resource or data source a `${type.logicalId.attribute}` reference points at. */
-function referenced(synth: SynthesizedStack, reference: unknown): Record<string, unknown> {
-  const match = /^\$\{(data\.)?([a-z0-9_]+)\.([^.]+)\.[^}]+\}$/.exec(String(reference));
-  if (!match) throw new Error(`not a reference: ${String(reference)}`);
-  const [, data, type, logicalId] = match;
-  const found = (data ? synth.data : synth.resource)?.[type]?.[logicalId];
-  if (!found) throw new Error(`${String(reference)} points at nothing`);
-  return found;
-}
 
 /** Statements of the inline policy attached to a role, read from its policy-document data source. */
 function inlineStatements(synth: SynthesizedStack, roleId: string): PolicyStatement[] {
