@@ -76,29 +76,35 @@ describe.sequential("the local deployment on the emulator", () => {
   }, STEP_TIMEOUT_MS);
 });
 
-describe.sequential("dev and prod plan against the emulator", () => {
+describe.sequential("dev and prod against the emulator", () => {
   // The files as shipped target a real account; the test adds the emulator block and a local
-  // backend (prod's S3 bucket does not exist here) and keeps everything else as written.
+  // backend (prod's S3 bucket does not exist here) and keeps everything else as written. The
+  // emulator is thrown away afterwards, so prod's deletion protection needs no destroy.
   const onEmulator = (name: string) =>
     variantDeployment(name, (file) => {
       file.emulator = { kind: "moto" };
       file.backend = { type: "local" };
     });
 
-  it.each(["dev", "prod"])("%s: the account stack applies and the lab stack plans", async (name) => {
-    const stackDirs = synthToDisk([onEmulator(name)], runtime, join(workDir, `synth-${name}`));
-    const account = stackDirs[`${name}-account`];
-    const lab = stackDirs[`${name}-lab`];
-    // The lab looks up the account-wide DMS roles, so they must exist before it can plan.
-    await init(account);
-    await apply(account);
-    try {
-      await init(lab);
-      const result = await plan(lab);
-      expect(result.changes, `${name}-lab plans nothing`).toBe(true);
-      expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
-    } finally {
-      await destroy(account);
-    }
+  it("dev: the account and lab stacks apply, and the migration stack plans its tasks and alarms", async () => {
+    const stackDirs = synthToDisk([onEmulator("dev")], runtime, join(workDir, "synth-dev"));
+    await deployAll({ account: stackDirs["dev-account"], lab: stackDirs["dev-lab"] });
+    await init(stackDirs["dev-migration"]);
+    const result = await plan(stackDirs["dev-migration"]);
+    expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+    expect(result.output).toContain("aws_dms_replication_task");
+  }, STEP_TIMEOUT_MS);
+
+  it("prod: the account stack plans (dev made the account-wide roles), the lab applies, the migration plans", async () => {
+    const stackDirs = synthToDisk([onEmulator("prod")], runtime, join(workDir, "synth-prod"));
+    await init(stackDirs["prod-account"]);
+    // In this one emulated account the roles exist already; in a fresh account prod would create them.
+    expect((await plan(stackDirs["prod-account"])).output).toMatch(/Plan: 4 to add/);
+    await deployAll({ lab: stackDirs["prod-lab"] });
+    const left = inventory("prod", "eu-west-1");
+    expect(left.db_instances).toEqual(["prod-source-1", "prod-source-2", "prod-target-1", "prod-target-2"]);
+    await init(stackDirs["prod-migration"]);
+    const result = await plan(stackDirs["prod-migration"]);
+    expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
   }, STEP_TIMEOUT_MS);
 });
