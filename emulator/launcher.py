@@ -534,6 +534,33 @@ def ec2_sg_rule_description_for_prefix_lists() -> None:
 
 
 @patch
+def elbv2_idempotent_create_target_group() -> None:
+    """CreateTargetGroup is idempotent on AWS: a second call with the same name and settings
+    succeeds and returns the existing group. moto raised DuplicateTargetGroupName, so a
+    provider retry of a call that had already succeeded failed the apply (seen once in CI on a
+    loaded 2-core machine). Seen with moto 5.2.1."""
+    from moto.elbv2.models import ELBv2Backend
+
+    original = ELBv2Backend.create_target_group
+
+    def create_target_group(self: Any, name: str, **kwargs: Any) -> Any:
+        for group in list(self.target_groups.values()):
+            if group.name != name:
+                continue
+            same = (
+                str(group.port) == str(kwargs.get("port"))
+                and (group.protocol or "") == (kwargs.get("protocol") or "")
+                and group.vpc_id == kwargs.get("vpc_id")
+                and (group.target_type or "instance") == (kwargs.get("target_type") or "instance")
+            )
+            if same:
+                return group
+        return original(self, name, **kwargs)
+
+    ELBv2Backend.create_target_group = create_target_group
+
+
+@patch
 def lambda_logging_config() -> None:
     """AWS stores a function's LoggingConfig (log format and group) and returns it, with
     defaults, on every GetFunction; moto ignores it, so aws_lambda_function with
