@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EmulatorProcess } from "./emulator-process";
-import { PROJECT_ROOT, run, terraformEnvironment } from "./terraform-cli";
+import { PROJECT_ROOT } from "../variables/runtime";
+import { run, terraformEnvironment } from "./terraform-cli";
 
 const LOCAL_DEPLOYMENT = "local";
 const WORK_DIR = join(PROJECT_ROOT, ".lab");

@@ -2,7 +2,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
+import { PROJECT_ROOT } from "../variables/runtime";
 
 export const AWS_PROVIDER_VERSION = "5.100.0";
 const PROVIDER_PATH = join("registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION);
@@ -44,7 +45,6 @@ export function cliConfigText(mirror: string | undefined): string {
   ].join("\n");
 }
 
-export const PROJECT_ROOT = resolve(__dirname, "..");
 export const DEFAULT_CLI_CONFIG = join(PROJECT_ROOT, ".lab", "terraform.tfrc");
 
 /** Writes the CLI config and returns the environment Terraform (and cdktf) should run with. */
