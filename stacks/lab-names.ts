@@ -1,4 +1,5 @@
 // The lab's physical names in one place: the lab stack creates by them, the migration stack looks up by them.
+import { privateLinkNames } from "../constructs/connectivity/private-link";
 import { physicalName } from "../constructs/naming";
 
 /** Names of one database side (`source` or `target`): its cluster, PrivateLink path and DMS endpoint. */
@@ -7,11 +8,11 @@ export interface LabSideNames {
   readonly cluster: string;
   /** Name prefix handed to PrivateLinkPath, which derives the three names below from it. */
   readonly privateLink: string;
-  /** The internal NLB (`<privateLink>-nlb`, set by PrivateLinkPath). */
+  /** The internal NLB (from privateLinkNames). */
   readonly loadBalancer: string;
-  /** The NLB's target group that follows the writer (`<privateLink>-writer`, set by PrivateLinkPath). */
+  /** The NLB's target group that follows the writer (from privateLinkNames). */
   readonly targetGroup: string;
-  /** `Name` tag of the interface endpoint in the DMS VPC (`<privateLink>-endpoint`, set by PrivateLinkPath). */
+  /** `Name` tag of the interface endpoint in the DMS VPC (from privateLinkNames). */
   readonly interfaceEndpoint: string;
   /** Function that keeps the target group on the writer. */
   readonly writerSync: string;
@@ -43,9 +44,7 @@ function sideNames(deploymentName: string, role: "source" | "target"): LabSideNa
   return {
     cluster: physicalName(deploymentName, role),
     privateLink,
-    loadBalancer: `${privateLink}-nlb`,
-    targetGroup: `${privateLink}-writer`,
-    interfaceEndpoint: `${privateLink}-endpoint`,
+    ...privateLinkNames(privateLink),
     writerSync: physicalName(deploymentName, role, "writer-sync"),
     dmsEndpoint: physicalName(deploymentName, role),
     dmsSecret: `${deploymentName}/dms/${role}`,

@@ -12,6 +12,11 @@ import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
 
+/** The physical names a path derives from its prefix; other stacks look the path up by them. */
+export function privateLinkNames(prefix: string): { loadBalancer: string; targetGroup: string; interfaceEndpoint: string } {
+  return { loadBalancer: `${prefix}-nlb`, targetGroup: `${prefix}-writer`, interfaceEndpoint: `${prefix}-endpoint` };
+}
+
 export interface PrivateLinkPathProps {
   /** Physical name prefix, e.g. `dev-source`; the NLB becomes `dev-source-nlb` (32 characters at most). */
   readonly name: string;
@@ -54,18 +59,19 @@ export class PrivateLinkPath extends Construct {
   constructor(scope: Construct, id: string, props: PrivateLinkPathProps) {
     super(scope, id);
     const { name, role, database, databaseNetwork, consumerNetwork } = props;
+    const names = privateLinkNames(name);
     if (props.allowedPrincipals.length === 0) {
       throw new Error(`${this.node.path}: allowedPrincipals is empty; name at least the account that consumes the service`);
     }
     // Load balancer and target group names share AWS's 32-character limit; the longest decides.
-    const longest = [`${name}-nlb`, `${name}-writer`].reduce((a, b) => (b.length > a.length ? b : a));
+    const longest = [names.loadBalancer, names.targetGroup].reduce((a, b) => (b.length > a.length ? b : a));
     if (longest.length > 32) {
       throw new Error(`${this.node.path}: "${longest}" is longer than the 32 characters AWS allows for load balancer and target group names; shorten the name`);
     }
     this.port = database.port;
 
     this.loadBalancerConnections = new Connections(this, "LoadBalancerSecurityGroup", {
-      name: `${name}-nlb`,
+      name: names.loadBalancer,
       description: `NLB in front of ${database.clusterIdentifier}: forwards PostgreSQL from PrivateLink`,
       vpcId: databaseNetwork.vpcId,
       label: `${role}-nlb`,
@@ -74,7 +80,7 @@ export class PrivateLinkPath extends Construct {
     database.connections.allowFrom(this.loadBalancerConnections);
 
     this.loadBalancer = new Lb(this, "LoadBalancer", {
-      name: `${name}-nlb`,
+      name: names.loadBalancer,
       loadBalancerType: "network",
       internal: true,
       subnets: databaseNetwork.privateSubnetIds,
@@ -84,11 +90,11 @@ export class PrivateLinkPath extends Construct {
       // PrivateLink traffic is gated by the endpoint service's allowed principals and the consumer
       // endpoint's security group; the NLB's own inbound rules would only see NLB-internal addresses.
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: "off",
-      tags: nameTag(`${name}-nlb`),
+      tags: nameTag(names.loadBalancer),
     });
 
     this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
-      name: `${name}-writer`,
+      name: names.targetGroup,
       port: this.port,
       protocol: "TCP",
       targetType: "ip",
@@ -97,7 +103,7 @@ export class PrivateLinkPath extends Construct {
       // Connections to a demoted writer are closed so clients reconnect to the new one.
       connectionTermination: true,
       healthCheck: { protocol: "TCP", port: "traffic-port", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2 },
-      tags: nameTag(`${name}-writer`),
+      tags: nameTag(names.targetGroup),
     });
 
     this.listener = new LbListener(this, "Listener", {
@@ -122,7 +128,7 @@ export class PrivateLinkPath extends Construct {
     });
 
     this.connections = new Connections(this, "EndpointSecurityGroup", {
-      name: `${name}-endpoint`,
+      name: names.interfaceEndpoint,
       description: `Interface endpoint to ${database.clusterIdentifier}: PostgreSQL from named peers only`,
       vpcId: consumerNetwork.vpcId,
       label: `${role}-endpoint`,
@@ -137,7 +143,7 @@ export class PrivateLinkPath extends Construct {
       securityGroupIds: [this.connections.securityGroupId],
       // A custom service has no private DNS name: clients use the endpoint's regional DNS name.
       privateDnsEnabled: false,
-      tags: nameTag(`${name}-endpoint`),
+      tags: nameTag(names.interfaceEndpoint),
     });
     if (props.acceptanceRequired) {
       new VpcEndpointConnectionAccepter(this, "Accepter", {
