@@ -1,25 +1,16 @@
 // The lab's physical names in one place: the lab stack creates by them, the migration stack looks up by them.
 import { privateLinkNames } from "../constructs/connectivity/private-link";
+import type { DatabaseSideNames } from "../constructs/database/database-side";
 import { physicalName } from "../constructs/naming";
 
-/** Names of one database side (`source` or `target`): its cluster, PrivateLink path and DMS endpoint. */
-export interface LabSideNames {
-  /** Aurora cluster identifier, e.g. `dev-source`. */
-  readonly cluster: string;
-  /** Name prefix handed to PrivateLinkPath, which derives the three names below from it. */
-  readonly privateLink: string;
+/** Names of one database side (`source` or `target`): what the side is built with, plus what its PrivateLink path derives. */
+export interface LabSideNames extends DatabaseSideNames {
   /** The internal NLB (from privateLinkNames). */
   readonly loadBalancer: string;
   /** The NLB's target group that follows the writer (from privateLinkNames). */
   readonly targetGroup: string;
   /** `Name` tag of the interface endpoint in the DMS VPC (from privateLinkNames). */
   readonly interfaceEndpoint: string;
-  /** Function that keeps the target group on the writer. */
-  readonly writerSync: string;
-  /** DMS endpoint identifier. */
-  readonly dmsEndpoint: string;
-  /** Secrets Manager name of the DMS endpoint secret (slashes, so not a hyphenated physical name). */
-  readonly dmsSecret: string;
 }
 
 /** Every lab name another stack may depend on, plus the ones the lab stack alone uses. */

@@ -1,6 +1,5 @@
 // The `<name>-migration` stack: replication tasks, their alarms and event subscriptions, and the app's db_url switch.
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AppDatabaseUrl } from "../constructs/cutover/app-database-url";
 import { ReplicationTask } from "../constructs/dms/replication-task";
@@ -11,17 +10,9 @@ import { LoadBalancerAlarms } from "../constructs/monitoring/load-balancer-alarm
 import { ReplicationInstanceAlarms } from "../constructs/monitoring/replication-instance-alarms";
 import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
 import { physicalName } from "../constructs/naming";
-import type { RuntimeSettings } from "../variables/runtime";
-import type { Deployment } from "../variables/schema";
-import { createAwsProvider } from "./aws-provider";
-import { configureBackend } from "./backend";
+import { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
 import { LabLookup } from "./lab-lookup";
 import { labNames } from "./lab-names";
-
-export interface MigrationStackProps {
-  readonly deployment: Deployment;
-  readonly runtime: RuntimeSettings;
-}
 
 export function migrationStackId(deploymentName: string): string {
   return `${deploymentName}-migration`;
@@ -36,8 +27,7 @@ export function appDatabaseUrlParameterName(deploymentName: string): string {
  * Tasks change often and databases must not: this stack deploys and destroys on its own. It holds
  * no lab resource and no reference into the lab stack; it finds the lab by name (see LabLookup).
  */
-export class MigrationStack extends TerraformStack {
-  readonly deployment: Deployment;
+export class MigrationStack extends DeploymentStack {
   readonly lab: LabLookup;
   readonly alarmTopic: AlarmTopic;
   readonly tasks: ReplicationTask[];
@@ -49,24 +39,18 @@ export class MigrationStack extends TerraformStack {
   readonly eventSubscriptions: DmsEventSubscriptions;
   readonly appDatabaseUrl: AppDatabaseUrl;
 
-  constructor(scope: Construct, props: MigrationStackProps) {
-    const { deployment, runtime } = props;
-    const stackId = migrationStackId(deployment.name);
-    super(scope, stackId);
-    this.deployment = deployment;
-    createAwsProvider(this, deployment, runtime);
-    configureBackend(this, stackId, deployment, runtime);
+  constructor(scope: Construct, props: DeploymentStackProps) {
+    super(scope, migrationStackId(props.deployment.name), props);
+    const { deployment } = props;
 
     const { tasks, monitoring, cutover } = deployment.migration;
     const names = labNames(deployment.name);
-    const account = new DataAwsCallerIdentity(this, "Account");
     this.lab = new LabLookup(this, "Lab", names);
     const replicationInstanceId = this.lab.replicationInstance.replicationInstanceId;
 
     this.alarmTopic = new AlarmTopic(this, "AlarmTopic", {
       name: physicalName(deployment.name, "migration-alarms"),
       kmsKeyArn: this.lab.keyAlias.targetKeyArn,
-      accountId: account.accountId,
       email: monitoring.email,
     });
 

@@ -162,11 +162,12 @@ const privateLinkSchema = z
     acceptanceRequired: z.boolean().default(false),
     /**
      * Principals allowed to connect to the endpoint services (IAM ARNs).
-     * @default [] — only this account (its root ARN) is allowed
+     * @default only this account (its root ARN)
      */
     allowedPrincipals: z
       .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/, "use an IAM ARN such as arn:aws:iam::123456789012:root"))
-      .default([]),
+      .min(1, "is empty; list at least one principal, or remove the field to allow only this account")
+      .optional(),
   })
   .strict();
 
@@ -188,11 +189,6 @@ const dmsSchema = z
     multiAz: z.boolean().default(false),
     /** UTC maintenance window. @default "sun:06:00-sun:07:00" */
     preferredMaintenanceWindow: maintenanceWindow.default("sun:06:00-sun:07:00"),
-    /**
-     * TLS mode of both endpoints. Only `require`: through PrivateLink the host name is the interface
-     * endpoint's, which the RDS certificate does not name, so verify-full cannot pass. @default "require"
-     */
-    sslMode: z.literal("require").default("require"),
   })
   .strict();
 

@@ -46,8 +46,58 @@ export function buildStacks(deployment: Deployment, runtime: RuntimeSettings = T
   return buildDeployment(Testing.app(), deployment, runtime);
 }
 
+const synthesized = new WeakMap<TerraformStack, SynthesizedStack>();
+
+/** A stack's synthesized JSON; each stack is synthesized once, however many tests read it. */
 export function synthesize(stack: TerraformStack): SynthesizedStack {
-  return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+  let synth = synthesized.get(stack);
+  if (!synth) {
+    synth = JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+    synthesized.set(stack, synth);
+  }
+  return synth;
+}
+
+export type ShippedName = "local" | "dev" | "prod";
+export const SHIPPED: readonly ShippedName[] = ["local", "dev", "prod"];
+
+/** A shipped deployment's stacks, with each stack's JSON synthesized on first use. */
+export interface ShippedFixture {
+  readonly deployment: Deployment;
+  readonly stacks: DeploymentStacks;
+  readonly lab: SynthesizedStack;
+  readonly migration: SynthesizedStack;
+  /** Undefined when the deployment adopts the account-wide roles. */
+  readonly account?: SynthesizedStack;
+}
+
+const shippedFixtures = new Map<ShippedName, ShippedFixture>();
+
+/**
+ * The shipped deployments, built once per test worker (the unit tier shares one module registry
+ * per worker, so every file reads the same stacks) instead of once per file. Tests only read them.
+ */
+export function shipped(name: ShippedName): ShippedFixture {
+  let fixture = shippedFixtures.get(name);
+  if (!fixture) {
+    const deployment = shippedDeployment(name);
+    const stacks = buildStacks(deployment);
+    fixture = {
+      deployment,
+      stacks,
+      get lab() {
+        return synthesize(stacks.lab);
+      },
+      get migration() {
+        return synthesize(stacks.migration);
+      },
+      get account() {
+        return stacks.account ? synthesize(stacks.account) : undefined;
+      },
+    };
+    shippedFixtures.set(name, fixture);
+  }
+  return fixture;
 }
 
 /** All resources of one Terraform type, keyed by logical id. */

@@ -2,17 +2,9 @@
 import type { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { describe, expect, it } from "vitest";
 import { AccountStack } from "../../stacks/account-stack";
-import type { DeploymentStacks } from "../../stacks/build-lab";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
 
-const deployments = ["local", "dev", "prod"] as const;
-
-const shipped = Object.fromEntries(
-  deployments.map((name) => {
-    const stacks = buildStacks(shippedDeployment(name));
-    return [name, { stacks, account: stacks.account ? synthesize(stacks.account) : undefined, lab: synthesize(stacks.lab) }];
-  }),
-) as Record<(typeof deployments)[number], { stacks: DeploymentStacks; account?: SynthesizedStack; lab: SynthesizedStack }>;
+const deployments = SHIPPED;
 
 const adoptingStacks = buildStacks(
   variantDeployment("dev", (file) => {
@@ -35,11 +27,11 @@ function lookedUpRoles(lab: SynthesizedStack): unknown[] {
 }
 
 describe.each(deployments)("%s-account", (name) => {
-  const { stacks, account: synth } = shipped[name];
+  const { stacks, account: synth } = shipped(name);
   const account = stacks.account!;
 
   it("exists for a deployment that creates the service roles (the default) and deploys before the lab", () => {
-    expect(shippedDeployment(name).dms.serviceRoles).toBe("create");
+    expect(shipped(name).deployment.dms.serviceRoles).toBe("create");
     expect(account.node.id).toBe(`${name}-account`);
     expect(stacks.lab.dependencies).toContain(account);
     expect(stacks.all.indexOf(account)).toBeGreaterThanOrEqual(0);
@@ -62,13 +54,13 @@ describe.each(deployments)("%s-account", (name) => {
 
   it("holds nothing but those roles, so destroying a lab never touches them", () => {
     expect(Object.keys(synth!.resource ?? {}).sort()).toEqual(["aws_iam_role", "aws_iam_role_policy_attachment"]);
-    expect(Object.values(resourcesOfType(shipped[name].lab, "aws_iam_role_policy_attachment"))).not.toContainEqual(
+    expect(Object.values(resourcesOfType(shipped(name).lab, "aws_iam_role_policy_attachment"))).not.toContainEqual(
       expect.objectContaining({ policy_arn: expect.stringContaining("AmazonDMS") }),
     );
   });
 
   it("leaves the lab to look the roles up by name", () => {
-    expect(lookedUpRoles(shipped[name].lab)).toEqual(Object.keys(MANAGED_POLICY_OF_ROLE).sort());
+    expect(lookedUpRoles(shipped(name).lab)).toEqual(Object.keys(MANAGED_POLICY_OF_ROLE).sort());
   });
 });
 
@@ -85,6 +77,7 @@ describe('dms.serviceRoles "adopt"', () => {
     const lab = adoptingStacks.lab;
     const instance = resourcesOfType(adoptingLab, "aws_dms_replication_instance")[lab.getLogicalId(lab.replicationInstance.instance)];
     const lookups = Object.keys(adoptingLab.data?.aws_iam_role ?? {}).map((logicalId) => `data.aws_iam_role.${logicalId}`);
+    expect(lookups).toHaveLength(2);
     expect(instance.depends_on).toEqual(expect.arrayContaining(lookups));
   });
 });

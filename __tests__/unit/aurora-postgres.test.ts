@@ -1,15 +1,15 @@
 // AuroraPostgres on synthesized JSON: encryption, managed password, CDC + TLS parameters, protection per deployment.
 import { describe, expect, it } from "vitest";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize } from "../helpers/synth";
+import { ref, resourcesOfType, shipped } from "../helpers/synth";
 
-const dev = buildStacks(shippedDeployment("dev")).lab;
-const devSynth = synthesize(dev);
-const prod = buildStacks(shippedDeployment("prod")).lab;
-const prodSynth = synthesize(prod);
+const dev = shipped("dev").stacks.lab;
+const devSynth = shipped("dev").lab;
+const prod = shipped("prod").stacks.lab;
+const prodSynth = shipped("prod").lab;
 
 describe("AuroraPostgres", () => {
   it("creates an encrypted Aurora PostgreSQL 16 cluster with an RDS-managed master password", () => {
-    const cluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.sourceDatabase.cluster)];
+    const cluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.source.database.cluster)];
     const key = ref(dev, dev.encryptionKey.key, "aws_kms_key", "arn");
     expect(cluster).toMatchObject({
       cluster_identifier: "dev-source",
@@ -24,7 +24,7 @@ describe("AuroraPostgres", () => {
       enabled_cloudwatch_logs_exports: ["postgresql"],
       database_name: "demo_db",
       port: 5432,
-      vpc_security_group_ids: [ref(dev, dev.sourceDatabase.connections.securityGroup, "aws_security_group", "id")],
+      vpc_security_group_ids: [ref(dev, dev.source.database.connections.securityGroup, "aws_security_group", "id")],
     });
     expect(cluster).not.toHaveProperty("master_password");
   });
@@ -61,10 +61,10 @@ describe("AuroraPostgres", () => {
   });
 
   it("keeps nothing on destroy in dev and protects prod", () => {
-    const devCluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.targetDatabase.cluster)];
+    const devCluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.target.database.cluster)];
     expect(devCluster).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, backup_retention_period: 1 });
     expect(devCluster).not.toHaveProperty("final_snapshot_identifier");
-    const prodCluster = resourcesOfType(prodSynth, "aws_rds_cluster")[prod.getLogicalId(prod.targetDatabase.cluster)];
+    const prodCluster = resourcesOfType(prodSynth, "aws_rds_cluster")[prod.getLogicalId(prod.target.database.cluster)];
     expect(prodCluster).toMatchObject({
       deletion_protection: true,
       skip_final_snapshot: false,
@@ -77,15 +77,15 @@ describe("AuroraPostgres", () => {
     const logGroup = resourcesOfType(devSynth, "aws_cloudwatch_log_group");
     const source = Object.entries(logGroup).find(([, group]) => group.name === "/aws/rds/cluster/dev-source/postgresql");
     expect(source?.[1]).toMatchObject({ retention_in_days: 7, kms_key_id: ref(dev, dev.encryptionKey.key, "aws_kms_key", "arn") });
-    const cluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.sourceDatabase.cluster)];
+    const cluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.source.database.cluster)];
     expect(cluster.depends_on).toEqual([`aws_cloudwatch_log_group.${source?.[0]}`]);
   });
 
   it("admits PostgreSQL only from its own PrivateLink load balancer", () => {
     const rules = Object.values(resourcesOfType(devSynth, "aws_vpc_security_group_ingress_rule"));
     for (const [database, path] of [
-      [dev.sourceDatabase, dev.sourcePath],
-      [dev.targetDatabase, dev.targetPath],
+      [dev.source.database, dev.source.privateLink],
+      [dev.target.database, dev.target.privateLink],
     ] as const) {
       const groupId = ref(dev, database.connections.securityGroup, "aws_security_group", "id");
       expect(rules.filter((rule) => rule.security_group_id === groupId)).toEqual([

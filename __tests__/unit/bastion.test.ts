@@ -4,19 +4,15 @@ import { describe, expect, it } from "vitest";
 import { architectureOf } from "../../constructs/access/bastion";
 import type { LabStack } from "../../stacks/lab-stack";
 import type { Deployment } from "../../variables/schema";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, referenced, variantDeployment, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, ref, resourcesOfType, SHIPPED, shipped, synthesize, referenced, variantDeployment, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
 
-const deployments = ["local", "dev", "prod"] as const;
+const deployments = SHIPPED;
 
 function synthesizeLab(deployment: Deployment): { deployment: Deployment; lab: LabStack; synth: SynthesizedStack } {
   const lab = buildStacks(deployment).lab;
   return { deployment, lab, synth: synthesize(lab) };
 }
 
-const shipped = Object.fromEntries(deployments.map((name) => [name, synthesizeLab(shippedDeployment(name))])) as Record<
-  (typeof deployments)[number],
-  ReturnType<typeof synthesizeLab>
->;
 const x86 = synthesizeLab(
   variantDeployment("dev", (file) => {
     file.bastion = { instanceType: "t3.small", rootVolumeGiB: 20 };
@@ -28,10 +24,11 @@ const withoutBastion = synthesizeLab(
   }),
 );
 
-const dnsName = (lab: LabStack, path: LabStack["sourcePath"]) => ref(lab, path.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name");
+const dnsName = (lab: LabStack, path: LabStack["source"]["privateLink"]) => ref(lab, path.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name");
 
 describe.each(deployments)("bastion of %s-lab", (name) => {
-  const { deployment, lab, synth } = shipped[name];
+  const { deployment, stacks, lab: synth } = shipped(name);
+  const lab = stacks.lab;
   const bastion = lab.bastion!;
   const instance = resourcesOfType(synth, "aws_instance")[lab.getLogicalId(bastion.instance)];
   const bastionGroup = ref(lab, bastion.connections.securityGroup, "aws_security_group", "id");
@@ -87,8 +84,8 @@ describe.each(deployments)("bastion of %s-lab", (name) => {
     const instanceId = ref(lab, bastion.instance, "aws_instance", "id");
     expect(synth.output?.bastion_id?.value).toBe(instanceId);
     for (const [output, path] of [
-      ["source_port_forward_command", lab.sourcePath],
-      ["target_port_forward_command", lab.targetPath],
+      ["source_port_forward_command", lab.source.privateLink],
+      ["target_port_forward_command", lab.target.privateLink],
     ] as const) {
       const command = String(synth.output?.[output]?.value);
       expect(command).toMatch(/^aws ssm start-session /);
@@ -117,7 +114,7 @@ describe("bastion settings of a deployment", () => {
     }
     const ingress = Object.values(resourcesOfType(synth, "aws_vpc_security_group_ingress_rule"));
     const dmsGroup = ref(lab, lab.replicationInstance.connections.securityGroup, "aws_security_group", "id");
-    for (const path of [lab.sourcePath, lab.targetPath]) {
+    for (const path of [lab.source.privateLink, lab.target.privateLink]) {
       const endpointGroup = ref(lab, path.connections.securityGroup, "aws_security_group", "id");
       expect(ingress.filter((rule) => rule.security_group_id === endpointGroup).map((rule) => rule.referenced_security_group_id)).toEqual([dmsGroup]);
     }

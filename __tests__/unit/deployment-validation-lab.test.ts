@@ -27,8 +27,9 @@ function loadChanged(change: (file: MutableFile) => void): DeploymentFileError {
 describe("privateLink, dms and bastion defaults", () => {
   it("fill a file that leaves the three sections out", () => {
     const dev = loadDeployment(join(VARIABLES_DIR, "dev.json"));
-    expect(dev.privateLink).toEqual({ acceptanceRequired: false, allowedPrincipals: [] });
-    expect(dev.dms).toMatchObject({ serviceRoles: "create", sslMode: "require", multiAz: false });
+    // No allowedPrincipals: the endpoint services then admit only this account.
+    expect(dev.privateLink).toEqual({ acceptanceRequired: false });
+    expect(dev.dms).toMatchObject({ serviceRoles: "create", multiAz: false });
     expect(dev.bastion).toEqual({ enabled: true, instanceType: "t4g.micro", rootVolumeGiB: 8 });
   });
 
@@ -42,7 +43,7 @@ describe("privateLink, dms and bastion defaults", () => {
     const path = join(mkdtempSync(join(tmpdir(), "lab-validation-")), "dev.json");
     writeFileSync(path, JSON.stringify({ ...JSON.parse(devText), dms: { serviceRoles: "adopt" }, bastion: { enabled: false } }));
     const deployment = loadDeployment(path);
-    expect(deployment.dms).toMatchObject({ serviceRoles: "adopt", instanceClass: "dms.t3.medium", sslMode: "require" });
+    expect(deployment.dms).toMatchObject({ serviceRoles: "adopt", instanceClass: "dms.t3.medium", engineVersion: "3.5.4" });
     expect(deployment.bastion).toEqual({ enabled: false, instanceType: "t4g.micro", rootVolumeGiB: 8 });
   });
 });
@@ -134,11 +135,11 @@ describe("rejected privateLink, dms and bastion settings", () => {
       "variables/dev.json: dms.multiAz: must be boolean, not string",
     ],
     [
-      "an SSL mode other than require (verify-full cannot pass through PrivateLink)",
+      "an empty allowedPrincipals list (leave it out to allow only this account)",
       (file) => {
-        file.dms = { sslMode: "verify-full" };
+        file.privateLink = { allowedPrincipals: [] };
       },
-      'variables/dev.json: dms.sslMode: Invalid literal value, expected "require"',
+      "variables/dev.json: privateLink.allowedPrincipals: is empty; list at least one principal, or remove the field to allow only this account",
     ],
     [
       "an unknown dms field",

@@ -3,20 +3,15 @@ import { describe, expect, it } from "vitest";
 import { DMS_SERVICE_ROLES } from "../../constructs/dms/service-roles";
 import type { LabStack } from "../../stacks/lab-stack";
 import type { Deployment } from "../../variables/schema";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, referenced, variantDeployment, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, ref, resourcesOfType, SHIPPED, shipped, synthesize, referenced, variantDeployment, type PolicyStatement, type ShippedName, type SynthesizedStack } from "../helpers/synth";
 
-const deployments = ["local", "dev", "prod"] as const;
-type ShippedName = (typeof deployments)[number];
+const deployments = SHIPPED;
 
 function synthesizeLab(deployment: Deployment): { deployment: Deployment; lab: LabStack; synth: SynthesizedStack } {
   const lab = buildStacks(deployment).lab;
   return { deployment, lab, synth: synthesize(lab) };
 }
 
-const shipped = Object.fromEntries(deployments.map((name) => [name, synthesizeLab(shippedDeployment(name))])) as Record<
-  ShippedName,
-  ReturnType<typeof synthesizeLab>
->;
 const resized = synthesizeLab(
   variantDeployment("dev", (file) => {
     file.dms = { instanceClass: "dms.r5.large", allocatedStorage: 200, engineVersion: "3.5.3", multiAz: true };
@@ -31,13 +26,14 @@ const sameResource = (reference: unknown, attribute: string) => String(reference
 
 function endpointsOf(lab: LabStack) {
   return [
-    { type: "source", endpoint: lab.sourceEndpoint, secret: lab.sourceSecret, database: lab.sourceDatabase, path: lab.sourcePath },
-    { type: "target", endpoint: lab.targetEndpoint, secret: lab.targetSecret, database: lab.targetDatabase, path: lab.targetPath },
+    { type: "source", endpoint: lab.source.endpoint, secret: lab.source.secret, database: lab.source.database, path: lab.source.privateLink },
+    { type: "target", endpoint: lab.target.endpoint, secret: lab.target.secret, database: lab.target.database, path: lab.target.privateLink },
   ] as const;
 }
 
 describe.each(deployments)("DMS in %s-lab", (name) => {
-  const { deployment, lab, synth } = shipped[name];
+  const { deployment, stacks, lab: synth } = shipped(name);
+  const lab = stacks.lab;
   const keyArn = ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn");
   const instance = resourcesOfType(synth, "aws_dms_replication_instance")[lab.getLogicalId(lab.replicationInstance.instance)];
 
@@ -106,7 +102,7 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
   });
 
   it("lets the regional DMS principal assume the access role, which reads exactly the two endpoint secrets", () => {
-    const roleArn = resourcesOfType(synth, "aws_dms_endpoint")[lab.getLogicalId(lab.sourceEndpoint.endpoint)].secrets_manager_access_role_arn;
+    const roleArn = resourcesOfType(synth, "aws_dms_endpoint")[lab.getLogicalId(lab.source.endpoint.endpoint)].secrets_manager_access_role_arn;
     const role = referenced(synth, roleArn);
     const trust = referenced(synth, role.assume_role_policy).statement as PolicyStatement[];
     expect(trust).toEqual([
@@ -129,8 +125,8 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
     expect(synth.output?.replication_instance_arn?.value).toBe(
       ref(lab, lab.replicationInstance.instance, "aws_dms_replication_instance", "replication_instance_arn"),
     );
-    expect(synth.output?.source_endpoint_arn?.value).toBe(ref(lab, lab.sourceEndpoint.endpoint, "aws_dms_endpoint", "endpoint_arn"));
-    expect(synth.output?.target_endpoint_arn?.value).toBe(ref(lab, lab.targetEndpoint.endpoint, "aws_dms_endpoint", "endpoint_arn"));
+    expect(synth.output?.source_endpoint_arn?.value).toBe(ref(lab, lab.source.endpoint.endpoint, "aws_dms_endpoint", "endpoint_arn"));
+    expect(synth.output?.target_endpoint_arn?.value).toBe(ref(lab, lab.target.endpoint.endpoint, "aws_dms_endpoint", "endpoint_arn"));
   });
 });
 

@@ -1,15 +1,19 @@
 // The `<name>-lab` stack of every shipped deployment: what each must hold, and what none may hold.
 import { describe, expect, it } from "vitest";
-import { labTags } from "../../stacks/aws-provider";
-import { buildStacks, resourcesOfType, shippedDeployment, synthesize, TEST_RUNTIME, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, resourcesOfType, SHIPPED, shipped, shippedDeployment, synthesize, TEST_RUNTIME, type ShippedName, type SynthesizedStack } from "../helpers/synth";
 
-const deployments = ["local", "dev", "prod"] as const;
-const synthesized = Object.fromEntries(
-  deployments.map((name) => {
-    const stacks = buildStacks(shippedDeployment(name));
-    return [name, { stack: stacks.lab, synth: synthesize(stacks.lab) }];
-  }),
-) as Record<(typeof deployments)[number], { stack: ReturnType<typeof buildStacks>["lab"]; synth: SynthesizedStack }>;
+const deployments = SHIPPED;
+const synthesized = (name: ShippedName) => ({ stack: shipped(name).stacks.lab, synth: shipped(name).lab });
+
+/** What each shipped file should put on every resource: the lab's own tags plus the file's `tags`. */
+const EXPECTED_PROVIDER: Record<ShippedName, { region: string; tags: Record<string, string> }> = {
+  local: { region: "us-east-1", tags: { Project: "dms-privatelink-lab", Deployment: "local", ManagedBy: "cdktf", Environment: "local" } },
+  dev: { region: "us-east-1", tags: { Project: "dms-privatelink-lab", Deployment: "dev", ManagedBy: "cdktf", Environment: "dev" } },
+  prod: {
+    region: "eu-west-1",
+    tags: { Project: "dms-privatelink-lab", Deployment: "prod", ManagedBy: "cdktf", Environment: "prod", DataClassification: "confidential" },
+  },
+};
 
 /** Every physical name a resource declares (name, identifier, cluster_identifier, Name tag...). */
 function physicalNames(synth: SynthesizedStack): string[] {
@@ -29,7 +33,7 @@ function physicalNames(synth: SynthesizedStack): string[] {
 }
 
 describe.each(deployments)("%s-lab", (name) => {
-  const { stack, synth } = synthesized[name];
+  const { stack, synth } = synthesized(name);
 
   it("is named after its deployment", () => {
     expect(stack.node.id).toBe(`${name}-lab`);
@@ -81,9 +85,8 @@ describe.each(deployments)("%s-lab", (name) => {
   });
 
   it("configures the provider's region and default tags from the deployment", () => {
-    const deployment = shippedDeployment(name);
     const [provider] = synth.provider?.aws ?? [];
-    expect(provider).toMatchObject({ region: deployment.region, default_tags: [{ tags: labTags(deployment) }] });
+    expect(provider).toMatchObject({ region: EXPECTED_PROVIDER[name].region, default_tags: [{ tags: EXPECTED_PROVIDER[name].tags }] });
   });
 
   it("points the provider at the emulator only when the deployment names one", () => {
@@ -103,14 +106,14 @@ describe.each(deployments)("%s-lab", (name) => {
 
 describe("deployments side by side", () => {
   it("dev and prod share no physical name, so both fit in one account and region", () => {
-    const devNames = new Set(physicalNames(synthesized.dev.synth));
-    const shared = physicalNames(synthesized.prod.synth).filter((physical) => devNames.has(physical));
+    const devNames = new Set(physicalNames(synthesized("dev").synth));
+    const shared = physicalNames(synthesized("prod").synth).filter((physical) => devNames.has(physical));
     expect(shared).toEqual([]);
   });
 
   it("dev and local keep state in a local file, prod in S3 with locking", () => {
-    expect(synthesized.dev.synth.terraform?.backend).toEqual({ local: { path: `${TEST_RUNTIME.stateDir}/dev-lab.tfstate` } });
-    expect(synthesized.prod.synth.terraform?.backend).toEqual({
+    expect(synthesized("dev").synth.terraform?.backend).toEqual({ local: { path: `${TEST_RUNTIME.stateDir}/dev-lab.tfstate` } });
+    expect(synthesized("prod").synth.terraform?.backend).toEqual({
       s3: {
         bucket: "dms-privatelink-lab-prod-tfstate",
         key: "dms-privatelink-lab/prod-lab.tfstate",

@@ -2,31 +2,25 @@
 import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { ALARM_TOPIC_PUBLISHERS } from "../../constructs/monitoring/alarm-topic";
-import { labTags } from "../../stacks/aws-provider";
-import type { DeploymentStacks } from "../../stacks/build-lab";
-import { labNames } from "../../stacks/lab-names";
 import type { MigrationStack } from "../../stacks/migration-stack";
 import {
   buildStacks,
   onlyResourceOfType,
   ref,
   resourcesOfType,
+  SHIPPED,
+  shipped,
   shippedDeployment,
   synthesize,
   variantDeployment,
+  type ShippedName,
   type SynthesizedStack,
 } from "../helpers/synth";
 
 type Json = Record<string, unknown>;
 
-const deployments = ["local", "dev", "prod"] as const;
-type Name = (typeof deployments)[number];
-const built = Object.fromEntries(
-  deployments.map((name) => {
-    const stacks = buildStacks(shippedDeployment(name));
-    return [name, { stacks, synth: synthesize(stacks.migration), labSynth: synthesize(stacks.lab) }];
-  }),
-) as Record<Name, { stacks: DeploymentStacks; synth: SynthesizedStack; labSynth: SynthesizedStack }>;
+const deployments = SHIPPED;
+const built = (name: ShippedName) => ({ stacks: shipped(name).stacks, synth: shipped(name).migration, labSynth: shipped(name).lab });
 
 /** One variant for every switch the file offers: cutover to the target, an e-mail, a custom threshold. */
 const variant = (() => {
@@ -61,9 +55,8 @@ function dataRef(stack: TerraformStack, element: Parameters<typeof ref>[1], type
 }
 
 describe.each(deployments)("%s-migration", (name) => {
-  const { stacks, synth, labSynth } = built[name];
+  const { stacks, synth, labSynth } = built(name);
   const stack: MigrationStack = stacks.migration;
-  const names = labNames(name);
   const topicArn = ref(stack, stack.alarmTopic.topic, "aws_sns_topic", "arn");
 
   it("is its own stack, deployed after the lab and depending on it", () => {
@@ -94,22 +87,28 @@ describe.each(deployments)("%s-migration", (name) => {
   it("finds the lab by lookups, so the lab stack gets no cross-stack output", () => {
     expect(synth.data?.terraform_remote_state).toBeUndefined();
     expect(Object.keys(labSynth.output ?? {}).filter((output) => output.startsWith("cross-stack-output"))).toEqual([]);
-    expect(onlyDataOfType(synth, "aws_dms_replication_instance")).toEqual({ replication_instance_id: names.replicationInstance });
-    expect(Object.values(dataOfType(synth, "aws_dms_endpoint")).map((endpoint) => endpoint.endpoint_id).sort()).toEqual([names.source.dmsEndpoint, names.target.dmsEndpoint]);
+    expect(onlyDataOfType(synth, "aws_dms_replication_instance")).toEqual({ replication_instance_id: `${name}-dms` });
+    expect(Object.values(dataOfType(synth, "aws_dms_endpoint")).map((endpoint) => endpoint.endpoint_id).sort()).toEqual([`${name}-source`, `${name}-target`]);
     expect(onlyDataOfType(synth, "aws_kms_alias")).toEqual({ name: `alias/${name}-lab` });
-    expect(onlyDataOfType(synth, "aws_rds_cluster")).toEqual({ cluster_identifier: names.source.cluster });
+    expect(onlyDataOfType(synth, "aws_rds_cluster")).toEqual({ cluster_identifier: `${name}-source` });
   });
 
   it("looks up exactly the names the lab stack creates (the shared names cannot drift)", () => {
     const labNamesOf = (type: string, key: string) => Object.values(resourcesOfType(labSynth, type)).map((resource) => resource[key]);
     const labNameTags = (type: string) => Object.values(resourcesOfType(labSynth, type)).map((resource) => (resource.tags as Json | undefined)?.Name);
     const lookedUp = (type: string, key: string) => Object.values(dataOfType(synth, type)).map((lookup) => lookup[key]);
-    expect(labNamesOf("aws_dms_replication_instance", "replication_instance_id")).toEqual(lookedUp("aws_dms_replication_instance", "replication_instance_id"));
-    expect(labNamesOf("aws_dms_endpoint", "endpoint_id")).toEqual(expect.arrayContaining(lookedUp("aws_dms_endpoint", "endpoint_id")));
-    expect(labNamesOf("aws_kms_alias", "name")).toEqual(lookedUp("aws_kms_alias", "name"));
-    expect(labNamesOf("aws_rds_cluster", "cluster_identifier")).toEqual(expect.arrayContaining(lookedUp("aws_rds_cluster", "cluster_identifier")));
-    expect(labNamesOf("aws_lb", "name")).toEqual(expect.arrayContaining(lookedUp("aws_lb", "name")));
-    expect(labNamesOf("aws_lb_target_group", "name")).toEqual(expect.arrayContaining(lookedUp("aws_lb_target_group", "name")));
+    /** Every lookup of `type` (there are `count`) names something the lab creates. */
+    const expectLabCreates = (type: string, key: string, count: number) => {
+      const wanted = lookedUp(type, key);
+      expect(wanted).toHaveLength(count);
+      expect(labNamesOf(type, key)).toEqual(expect.arrayContaining(wanted));
+    };
+    expectLabCreates("aws_dms_replication_instance", "replication_instance_id", 1);
+    expectLabCreates("aws_dms_endpoint", "endpoint_id", 2);
+    expectLabCreates("aws_kms_alias", "name", 1);
+    expectLabCreates("aws_rds_cluster", "cluster_identifier", 1);
+    expectLabCreates("aws_lb", "name", 2);
+    expectLabCreates("aws_lb_target_group", "name", 2);
     const endpointNames = Object.values(dataOfType(synth, "aws_vpc_endpoint")).map((lookup) => (lookup.tags as Json).Name);
     expect(endpointNames).toHaveLength(2);
     expect(labNameTags("aws_vpc_endpoint")).toEqual(expect.arrayContaining(endpointNames));
@@ -211,8 +210,7 @@ describe.each(deployments)("%s-migration", (name) => {
 
   it("gets the Deployment tag the bastion's start/stop permission is scoped by from the provider's default tags", () => {
     const [provider] = synth.provider?.aws ?? [];
-    expect(provider).toMatchObject({ default_tags: [{ tags: labTags(shippedDeployment(name)) }] });
-    expect(labTags(shippedDeployment(name)).Deployment).toBe(name);
+    expect(provider).toMatchObject({ default_tags: [{ tags: expect.objectContaining({ Project: "dms-privatelink-lab", Deployment: name }) }] });
     for (const task of Object.values(resourcesOfType(synth, "aws_dms_replication_task"))) {
       expect(task.tags as Json).not.toHaveProperty("Deployment");
     }
@@ -220,7 +218,7 @@ describe.each(deployments)("%s-migration", (name) => {
 });
 
 describe.each(["local", "dev"] as const)("%s-migration's demo task", (name) => {
-  const { stacks, synth } = built[name];
+  const { stacks, synth } = built(name);
   const stack = stacks.migration;
   const [demo] = stack.tasks;
   const task = onlyResourceOfType(synth, "aws_dms_replication_task");
@@ -279,7 +277,7 @@ describe.each(["local", "dev"] as const)("%s-migration's demo task", (name) => {
 });
 
 describe("every task's settings", () => {
-  const tasks = deployments.flatMap((name) => Object.values(resourcesOfType(built[name].synth, "aws_dms_replication_task")));
+  const tasks = deployments.flatMap((name) => Object.values(resourcesOfType(built(name).synth, "aws_dms_replication_task")));
 
   it("exist in the shipped files (local and dev carry the demo task)", () => {
     expect(tasks).toHaveLength(2);
@@ -295,13 +293,13 @@ describe("every task's settings", () => {
 
   it("are byte-stable: a second synth gives the same strings, so a second plan shows no diff", () => {
     const again = Object.values(resourcesOfType(synthesize(buildStacks(shippedDeployment("dev")).migration), "aws_dms_replication_task"));
-    const dev = Object.values(resourcesOfType(built.dev.synth, "aws_dms_replication_task"));
+    const dev = Object.values(resourcesOfType(built("dev").synth, "aws_dms_replication_task"));
     expect(again.map((task) => [task.replication_task_settings, task.table_mappings])).toEqual(dev.map((task) => [task.replication_task_settings, task.table_mappings]));
   });
 });
 
 describe("prod-migration without tasks", () => {
-  const { synth } = built.prod;
+  const { synth } = built("prod");
 
   it("holds no task, no CDC alarm and no task event subscription (one without source ids would cover the whole account)", () => {
     expect(resourcesOfType(synth, "aws_dms_replication_task")).toEqual({});
@@ -321,7 +319,7 @@ describe("the deployment file's switches", () => {
   it("migration.cutover.pointAppAt: target flips db_url to the target's interface endpoint", () => {
     const host = `\${data.aws_vpc_endpoint.${stack.getLogicalId(stack.lab.target.interfaceEndpoint)}.dns_entry[0].dns_name}`;
     expect(onlyResourceOfType(synth, "aws_ssm_parameter")).toMatchObject({ name: "/dev/app/db_url", insecure_value: `postgresql://${host}:5432/demo_db` });
-    expect(onlyResourceOfType(built.dev.synth, "aws_ssm_parameter").insecure_value).not.toEqual(onlyResourceOfType(synth, "aws_ssm_parameter").insecure_value);
+    expect(onlyResourceOfType(built("dev").synth, "aws_ssm_parameter").insecure_value).not.toEqual(onlyResourceOfType(synth, "aws_ssm_parameter").insecure_value);
   });
 
   it("migration.monitoring.email subscribes that address to the topic; without it there is no subscription", () => {
@@ -330,7 +328,7 @@ describe("the deployment file's switches", () => {
       protocol: "email",
       endpoint: "ops@example.com",
     });
-    for (const name of deployments) expect(resourcesOfType(built[name].synth, "aws_sns_topic_subscription")).toEqual({});
+    for (const name of deployments) expect(resourcesOfType(built(name).synth, "aws_sns_topic_subscription")).toEqual({});
   });
 
   it("migration.monitoring.cdcLatencyThresholdSeconds sets both CDC latency thresholds", () => {

@@ -4,14 +4,14 @@ import { App, TerraformStack } from "cdktf";
 import { LabNetwork } from "../../constructs/network/lab-network";
 import { DMS_VPC_INTERFACE_SERVICES } from "../../constructs/network/service-endpoints";
 import type { LabStack } from "../../stacks/lab-stack";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, type SynthesizedStack } from "../helpers/synth";
+import { ref, resourcesOfType, shipped, type SynthesizedStack } from "../helpers/synth";
 
 let lab: LabStack;
 let synth: SynthesizedStack;
 
 beforeAll(() => {
-  lab = buildStacks(shippedDeployment("dev")).lab;
-  synth = synthesize(lab);
+  lab = shipped("dev").stacks.lab;
+  synth = shipped("dev").lab;
 });
 
 describe("LabNetwork", () => {

@@ -1,6 +1,7 @@
 // PrivateLinkPath on synthesized JSON: NLB, target group, endpoint service, interface endpoint and who may use them.
 import type { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { PrivateLinkPath } from "../../constructs/connectivity/private-link";
@@ -9,17 +10,13 @@ import { LabKey } from "../../constructs/encryption/lab-key";
 import type { Connections } from "../../constructs/network/connections";
 import { LabNetwork } from "../../constructs/network/lab-network";
 import type { LabStack } from "../../stacks/lab-stack";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
 
-const deployments = ["local", "dev", "prod"] as const;
+const deployments = SHIPPED;
 
 function synthesizeLab(lab: LabStack): { lab: LabStack; synth: SynthesizedStack } {
   return { lab, synth: synthesize(lab) };
 }
-
-const shipped = Object.fromEntries(
-  deployments.map((name) => [name, synthesizeLab(buildStacks(shippedDeployment(name)).lab)]),
-) as Record<(typeof deployments)[number], { lab: LabStack; synth: SynthesizedStack }>;
 
 const OTHER_ACCOUNT = "arn:aws:iam::111122223333:root";
 const PARTNER_ROLE = "arn:aws:iam::444455556666:role/migration";
@@ -34,8 +31,8 @@ const restricted = synthesizeLab(
 /** Both paths of a lab with the VPC each side lives in. */
 function pathsOf(lab: LabStack) {
   return [
-    { role: "source", path: lab.sourcePath, database: lab.sourceDatabase, databaseNetwork: lab.onPremNetwork },
-    { role: "target", path: lab.targetPath, database: lab.targetDatabase, databaseNetwork: lab.targetNetwork },
+    { role: "source", path: lab.source.privateLink, database: lab.source.database, databaseNetwork: lab.onPremNetwork },
+    { role: "target", path: lab.target.privateLink, database: lab.target.database, databaseNetwork: lab.targetNetwork },
   ] as const;
 }
 
@@ -55,7 +52,7 @@ function rulesOn(synth: SynthesizedStack, type: "ingress" | "egress", securityGr
 }
 
 describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
-  const { lab, synth } = shipped[name];
+  const { lab, synth } = synthesizeLab(shipped(name).stacks.lab);
 
   it("fronts each database with an internal cross-zone NLB in that database's VPC, with a security group of its own", () => {
     const loadBalancers = resourcesOfType(synth, "aws_lb");
@@ -71,7 +68,7 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
       });
       expect(groups[lab.getLogicalId(path.loadBalancerConnections.securityGroup)].vpc_id).toBe(ref(lab, databaseNetwork.vpc, "aws_vpc", "id"));
     }
-    expect(groupId(lab, lab.sourcePath.loadBalancerConnections)).not.toBe(groupId(lab, lab.targetPath.loadBalancerConnections));
+    expect(groupId(lab, lab.source.privateLink.loadBalancerConnections)).not.toBe(groupId(lab, lab.target.privateLink.loadBalancerConnections));
   });
 
   it("forwards TCP 5432 to an ip target group with TCP health checks, a short drain and connection termination", () => {
@@ -165,8 +162,8 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
   });
 
   it("outputs each interface endpoint's DNS name as the host for DMS and psql", () => {
-    expect(synth.output?.source_endpoint_dns?.value).toBe(ref(lab, lab.sourcePath.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name"));
-    expect(synth.output?.target_endpoint_dns?.value).toBe(ref(lab, lab.targetPath.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name"));
+    expect(synth.output?.source_endpoint_dns?.value).toBe(ref(lab, lab.source.privateLink.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name"));
+    expect(synth.output?.target_endpoint_dns?.value).toBe(ref(lab, lab.target.privateLink.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name"));
   });
 });
 
@@ -202,13 +199,14 @@ describe("PrivateLinkPath validation", () => {
   /** A database and the two networks a path needs, in a throwaway stack that is never synthesized. */
   function fixture() {
     const stack = new TerraformStack(Testing.app(), "throwaway");
-    const settings = shippedDeployment("dev").databases.source;
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const settings = shipped("dev").deployment.databases.source;
     const network = (id: string, name: string) =>
       new LabNetwork(stack, id, { name, cidr: "10.0.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b"], privateSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"] });
     const databaseNetwork = network("DatabaseNetwork", "db");
     const consumerNetwork = network("ConsumerNetwork", "consumer");
-    const encryptionKey = new LabKey(stack, "Key", { name: "key", accountId: "123456789012", partition: "aws", region: "us-east-1" });
-    const database = new AuroraPostgres(stack, "Database", { name: "db", role: "source", network: databaseNetwork, encryptionKey, settings });
+    const encryptionKey = new LabKey(stack, "Key", { name: "key" });
+    const database = new AuroraPostgres(stack, "Database", { ...settings, name: "db", role: "source", network: databaseNetwork, encryptionKey });
     const props = { name: "dev-source", role: "source", database, databaseNetwork, consumerNetwork, allowedPrincipals: [OTHER_ACCOUNT] };
     return { stack, props };
   }
@@ -230,7 +228,7 @@ describe("PrivateLinkPath validation", () => {
   it("refuses an empty allowedPrincipals list", () => {
     const { stack, props } = fixture();
     expect(errorOf(() => new PrivateLinkPath(stack, "Path", { ...props, allowedPrincipals: [] }))).toBe(
-      `${stack.node.path}/Path: allowedPrincipals is empty; name at least the account that consumes the service`,
+      `${stack.node.path}/Path: allowedPrincipals is empty; name at least the account that consumes the service, or leave it out for this account`,
     );
   });
 

@@ -6,15 +6,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LabStack } from "../../stacks/lab-stack";
-import { buildStacks, ref, resourcesOfType, shippedDeployment, synthesize, referenced, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
+import { ref, resourcesOfType, SHIPPED, shipped, referenced, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
 
-const deployments = ["local", "dev", "prod"] as const;
-const shipped = Object.fromEntries(
-  deployments.map((name) => {
-    const lab = buildStacks(shippedDeployment(name)).lab;
-    return [name, { lab, synth: synthesize(lab) }];
-  }),
-) as Record<(typeof deployments)[number], { lab: LabStack; synth: SynthesizedStack }>;
+const deployments = SHIPPED;
+/** The region each shipped file names (literal: the expectation must not come from the code under test). */
+const REGION = { local: "us-east-1", dev: "us-east-1", prod: "eu-west-1" } as const;
 
 /** Statements of the inline policy attached to a role, read from its policy-document data source. */
 function inlineStatements(synth: SynthesizedStack, roleId: string): PolicyStatement[] {
@@ -33,14 +29,15 @@ function dataRef(lab: LabStack) {
 
 function syncsOf(lab: LabStack) {
   return [
-    { role: "source", sync: lab.sourceWriterSync, database: lab.sourceDatabase, path: lab.sourcePath },
-    { role: "target", sync: lab.targetWriterSync, database: lab.targetDatabase, path: lab.targetPath },
+    { role: "source", sync: lab.source.writerSync, database: lab.source.database, path: lab.source.privateLink },
+    { role: "target", sync: lab.target.writerSync, database: lab.target.database, path: lab.target.privateLink },
   ] as const;
 }
 
 describe.each(deployments)("writer-target sync of %s-lab", (name) => {
-  const { lab, synth } = shipped[name];
-  const region = shippedDeployment(name).region;
+  const { stacks, lab: synth } = shipped(name);
+  const lab = stacks.lab;
+  const region = REGION[name];
   const functions = resourcesOfType(synth, "aws_lambda_function");
   const clusters = resourcesOfType(synth, "aws_rds_cluster");
 

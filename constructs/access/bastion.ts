@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { Construct } from "constructs";
-import type { BastionConfig } from "../../variables/schema";
+import { AwsEnvironment } from "../aws-environment";
 import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
@@ -25,10 +25,10 @@ export interface BastionProps {
   /** Secrets the runbook reads (RDS master secrets) and writes (DMS endpoint secrets). */
   readonly readableSecretArns: readonly string[];
   readonly writableSecretArns: readonly string[];
-  readonly settings: BastionConfig;
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
+  /** EC2 instance type; Graviton types (t4g, m7g...) get the arm64 image. */
+  readonly instanceType: string;
+  /** Root volume size in GiB (the AL2023 image needs 8 at least). */
+  readonly rootVolumeGiB: number;
 }
 
 /** PostgreSQL 16 client: the original's psql 9.2 cannot authenticate with SCRAM. Packages come from S3 via the gateway endpoint. */
@@ -51,13 +51,13 @@ export class Bastion extends Construct {
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
-    const { name, network, settings, partition, region, accountId } = props;
+    const { name, network } = props;
+    const environment = AwsEnvironment.of(this);
     this.connections = new Connections(this, "SecurityGroup", {
       name,
       description: `Bastion ${name}: no ingress (SSM only), egress to named endpoints only`,
       vpcId: network.vpcId,
       label: "bastion",
-      defaultPort: 5432,
     });
 
     const trust = new DataAwsIamPolicyDocument(this, "Trust", {
@@ -71,9 +71,9 @@ export class Bastion extends Construct {
     });
     new IamRolePolicyAttachment(this, "SsmCore", {
       role: this.role.name,
-      policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      policyArn: environment.managedPolicyArn("AmazonSSMManagedInstanceCore"),
     });
-    const dmsArn = (kind: string) => `arn:${partition}:dms:${region}:${accountId}:${kind}:*`;
+    const dmsArn = (kind: string) => environment.arn({ service: "dms", resource: `${kind}:*` });
     const runbook = new DataAwsIamPolicyDocument(this, "RunbookPermissions", {
       statement: [
         { sid: "ReadLabSecrets", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [...props.readableSecretArns, ...props.writableSecretArns] },
@@ -82,7 +82,7 @@ export class Bastion extends Construct {
           sid: "UseTheLabKeyThroughSecretsManager",
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],
           resources: [props.encryptionKey.keyArn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${region}.amazonaws.com`] }],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${environment.region}.amazonaws.com`] }],
         },
         // DMS describe calls support no resource-level permissions.
         { sid: "DescribeDms", actions: ["dms:DescribeReplicationTasks", "dms:DescribeReplicationInstances", "dms:DescribeEndpoints", "dms:DescribeConnections", "dms:DescribeTableStatistics"], resources: ["*"] },
@@ -104,17 +104,17 @@ export class Bastion extends Construct {
     const profile = new IamInstanceProfile(this, "InstanceProfile", { name, role: this.role.name, tags: nameTag(name) });
 
     const image = new DataAwsSsmParameter(this, "Image", {
-      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(settings.instanceType)}`,
+      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(props.instanceType)}`,
     });
     this.instance = new Instance(this, "Resource", {
       ami: image.value,
-      instanceType: settings.instanceType,
+      instanceType: props.instanceType,
       subnetId: network.privateSubnetIds[0],
       vpcSecurityGroupIds: [this.connections.securityGroupId],
       iamInstanceProfile: profile.name,
       associatePublicIpAddress: false,
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-      rootBlockDevice: { encrypted: true, kmsKeyId: props.encryptionKey.keyArn, volumeType: "gp3", volumeSize: settings.rootVolumeGiB, deleteOnTermination: true },
+      rootBlockDevice: { encrypted: true, kmsKeyId: props.encryptionKey.keyArn, volumeType: "gp3", volumeSize: props.rootVolumeGiB, deleteOnTermination: true },
       userData: USER_DATA,
       userDataReplaceOnChange: true,
       monitoring: false,

@@ -7,6 +7,7 @@ import { VpcEndpointConnectionAccepter } from "@cdktf/provider-aws/lib/vpc-endpo
 import { VpcEndpointService } from "@cdktf/provider-aws/lib/vpc-endpoint-service";
 import { VpcEndpointServiceAllowedPrincipal } from "@cdktf/provider-aws/lib/vpc-endpoint-service-allowed-principal";
 import { Construct } from "constructs";
+import { AwsEnvironment } from "../aws-environment";
 import type { AuroraPostgres } from "../database/aurora-postgres";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
@@ -28,8 +29,8 @@ export interface PrivateLinkPathProps {
   readonly databaseNetwork: LabNetwork;
   /** The VPC that consumes the service (the DMS VPC). */
   readonly consumerNetwork: LabNetwork;
-  /** IAM principals allowed to connect to the endpoint service (at least one). */
-  readonly allowedPrincipals: readonly string[];
+  /** IAM principals allowed to connect to the endpoint service. @default this account (its root principal) */
+  readonly allowedPrincipals?: readonly string[];
   /** Connections wait for acceptance; the path then accepts its own endpoint explicitly. @default false */
   readonly acceptanceRequired?: boolean;
   /** Seconds a deregistered target keeps its connections (short: after a failover they are dead anyway). @default 30 */
@@ -60,8 +61,9 @@ export class PrivateLinkPath extends Construct {
     super(scope, id);
     const { name, role, database, databaseNetwork, consumerNetwork } = props;
     const names = privateLinkNames(name);
-    if (props.allowedPrincipals.length === 0) {
-      throw new Error(`${this.node.path}: allowedPrincipals is empty; name at least the account that consumes the service`);
+    const allowedPrincipals = props.allowedPrincipals ?? [AwsEnvironment.of(this).accountRootArn];
+    if (allowedPrincipals.length === 0) {
+      throw new Error(`${this.node.path}: allowedPrincipals is empty; name at least the account that consumes the service, or leave it out for this account`);
     }
     // Load balancer and target group names share AWS's 32-character limit; the longest decides.
     const longest = [names.loadBalancer, names.targetGroup].reduce((a, b) => (b.length > a.length ? b : a));
@@ -120,7 +122,7 @@ export class PrivateLinkPath extends Construct {
       tags: nameTag(`${name}-service`),
     });
     // One resource per principal (not the inline list), so adding one never rewrites the others.
-    props.allowedPrincipals.forEach((principal, index) => {
+    allowedPrincipals.forEach((principal, index) => {
       new VpcEndpointServiceAllowedPrincipal(this, `AllowedPrincipal${index + 1}`, {
         vpcEndpointServiceId: this.endpointService.id,
         principalArn: principal,

@@ -10,6 +10,7 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { AwsEnvironment } from "../aws-environment";
 import type { AuroraPostgres } from "../database/aurora-postgres";
 import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
@@ -25,9 +26,6 @@ export interface WriterTargetSyncProps {
   readonly privateLink: PrivateLinkPath;
   /** Encrypts the function's log group. */
   readonly encryptionKey: LabKey;
-  readonly accountId: string;
-  readonly partition: string;
-  readonly region: string;
   /** Safety-net schedule, an EventBridge expression. @default "rate(5 minutes)" */
   readonly schedule?: string;
   /** Days to keep the function's logs. @default 14 */
@@ -46,7 +44,8 @@ export class WriterTargetSync extends Construct {
 
   constructor(scope: Construct, id: string, props: WriterTargetSyncProps) {
     super(scope, id);
-    const { name, database, privateLink, partition, region, accountId } = props;
+    const { name, database, privateLink } = props;
+    const environment = AwsEnvironment.of(this);
     const instanceIds = database.instances.map((instance) => instance.identifier);
 
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
@@ -64,7 +63,7 @@ export class WriterTargetSync extends Construct {
       assumeRolePolicy: assumeRole.json,
       tags: nameTag(name),
     });
-    const rdsArn = (kind: string, resourceName: string) => `arn:${partition}:rds:${region}:${accountId}:${kind}:${resourceName}`;
+    const rdsArn = (kind: string, resourceName: string) => environment.arn({ service: "rds", resource: `${kind}:${resourceName}` });
     const permissions = new DataAwsIamPolicyDocument(this, "Permissions", {
       statement: [
         { sid: "ReadTheCluster", actions: ["rds:DescribeDBClusters"], resources: [rdsArn("cluster", database.clusterIdentifier)] },

@@ -5,7 +5,6 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Construct } from "constructs";
-import type { DatabaseConfig } from "../../variables/schema";
 import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
@@ -13,7 +12,33 @@ import type { LabNetwork } from "../network/lab-network";
 
 export const POSTGRES_PORT = 5432;
 
-export interface AuroraPostgresProps {
+/** What a deployment chooses for one cluster; the deployment schema holds the defaults. */
+export interface AuroraPostgresSettings {
+  /** Aurora PostgreSQL 16 minor version, e.g. `16.6` (the parameter group family is aurora-postgresql16). */
+  readonly engineVersion: string;
+  /** Instance class of every instance, e.g. `db.t4g.medium`. */
+  readonly instanceClass: string;
+  /** Number of instances: the first is the intended writer, the others readers and failover targets. */
+  readonly instances: number;
+  /** Master user name; RDS generates its password and keeps it in Secrets Manager. */
+  readonly masterUsername: string;
+  /** Database created with the cluster (the one DMS reads or writes). */
+  readonly databaseName: string;
+  /** Days of automated backups (1-35). */
+  readonly backupRetentionDays: number;
+  /** UTC backup window, `hh24:mi-hh24:mi`. */
+  readonly preferredBackupWindow: string;
+  /** UTC maintenance window, `ddd:hh24:mi-ddd:hh24:mi`. */
+  readonly preferredMaintenanceWindow: string;
+  /** Refuse deletion through the API; also makes changes wait for the maintenance window. */
+  readonly deletionProtection: boolean;
+  /** Take a final snapshot (`<cluster>-final`) on destroy. */
+  readonly finalSnapshot: boolean;
+  /** Days to keep the PostgreSQL log group. */
+  readonly logRetentionDays: number;
+}
+
+export interface AuroraPostgresProps extends AuroraPostgresSettings {
   /** Cluster identifier, e.g. `dev-source`; instances become `dev-source-1`, `dev-source-2`. */
   readonly name: string;
   /** Short role in the lab (`source`, `target`): labels security-group rules. */
@@ -22,8 +47,6 @@ export interface AuroraPostgresProps {
   readonly network: LabNetwork;
   /** Encrypts storage, the master-user secret and the log group. */
   readonly encryptionKey: LabKey;
-  /** Sizing, engine, backups and protection from the deployment file. */
-  readonly settings: DatabaseConfig;
 }
 
 /**
@@ -46,10 +69,10 @@ export class AuroraPostgres extends Construct {
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
-    const { name, settings, network, encryptionKey } = props;
+    const { name, network, encryptionKey } = props;
     this.clusterIdentifier = name;
-    this.databaseName = settings.databaseName;
-    this.masterUsername = settings.masterUsername;
+    this.databaseName = props.databaseName;
+    this.masterUsername = props.masterUsername;
 
     this.connections = new Connections(this, "SecurityGroup", {
       name: `${name}-db`,
@@ -81,7 +104,7 @@ export class AuroraPostgres extends Construct {
     // Created before the cluster so RDS writes into a KMS-encrypted group with a retention, not its own.
     const logGroup = new CloudwatchLogGroup(this, "PostgresqlLogGroup", {
       name: `/aws/rds/cluster/${name}/postgresql`,
-      retentionInDays: settings.logRetentionDays,
+      retentionInDays: props.logRetentionDays,
       kmsKeyId: encryptionKey.keyArn,
     });
 
@@ -89,9 +112,9 @@ export class AuroraPostgres extends Construct {
       clusterIdentifier: name,
       engine: "aurora-postgresql",
       engineMode: "provisioned",
-      engineVersion: settings.engineVersion,
-      databaseName: settings.databaseName,
-      masterUsername: settings.masterUsername,
+      engineVersion: props.engineVersion,
+      databaseName: props.databaseName,
+      masterUsername: props.masterUsername,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: encryptionKey.keyArn,
       port: POSTGRES_PORT,
@@ -102,28 +125,28 @@ export class AuroraPostgres extends Construct {
       kmsKeyId: encryptionKey.keyArn,
       iamDatabaseAuthenticationEnabled: true,
       enabledCloudwatchLogsExports: ["postgresql"],
-      backupRetentionPeriod: settings.backupRetentionDays,
-      preferredBackupWindow: settings.preferredBackupWindow,
-      preferredMaintenanceWindow: settings.preferredMaintenanceWindow,
+      backupRetentionPeriod: props.backupRetentionDays,
+      preferredBackupWindow: props.preferredBackupWindow,
+      preferredMaintenanceWindow: props.preferredMaintenanceWindow,
       copyTagsToSnapshot: true,
-      deletionProtection: settings.deletionProtection,
-      skipFinalSnapshot: !settings.finalSnapshot,
-      ...(settings.finalSnapshot ? { finalSnapshotIdentifier: `${name}-final` } : {}),
-      applyImmediately: !settings.deletionProtection,
+      deletionProtection: props.deletionProtection,
+      skipFinalSnapshot: !props.finalSnapshot,
+      ...(props.finalSnapshot ? { finalSnapshotIdentifier: `${name}-final` } : {}),
+      applyImmediately: !props.deletionProtection,
       dependsOn: [logGroup],
       tags: nameTag(name),
     });
     this.writerEndpoint = this.cluster.endpoint;
     this.masterUserSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
 
-    this.instances = Array.from({ length: settings.instances }, (_, index) => {
+    this.instances = Array.from({ length: props.instances }, (_, index) => {
       const instanceName = `${name}-${index + 1}`;
       return new RdsClusterInstance(this, `Instance${index + 1}`, {
         identifier: instanceName,
         clusterIdentifier: this.cluster.id,
         engine: "aurora-postgresql",
-        engineVersion: settings.engineVersion,
-        instanceClass: settings.instanceClass,
+        engineVersion: props.engineVersion,
+        instanceClass: props.instanceClass,
         dbSubnetGroupName: subnetGroup.name,
         publiclyAccessible: false,
         autoMinorVersionUpgrade: true,

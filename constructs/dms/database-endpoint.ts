@@ -22,8 +22,6 @@ export interface DatabaseEndpointProps {
   readonly accessRole: SecretsAccessRole;
   /** Encrypts the endpoint's connection settings. */
   readonly encryptionKey: LabKey;
-  /** TLS mode, at least `require`. */
-  readonly sslMode: "require";
 }
 
 /**
@@ -41,7 +39,9 @@ export class DatabaseEndpoint extends Construct {
       endpointType: props.endpointType,
       engineName: "aurora-postgresql",
       databaseName: props.database.databaseName,
-      sslMode: props.sslMode,
+      // TLS on every hop. Not verify-full: through PrivateLink the host is the interface endpoint's
+      // name, which the RDS certificate does not carry.
+      sslMode: "require",
       secretsManagerArn: props.secret.secretArn,
       secretsManagerAccessRoleArn: props.accessRole.roleArn,
       kmsKeyArn: props.encryptionKey.keyArn,

@@ -1,25 +1,39 @@
 // The DMS replication instance: private, KMS-encrypted, in the DMS VPC's subnets, behind its own security group.
 import { DmsReplicationInstance } from "@cdktf/provider-aws/lib/dms-replication-instance";
 import { DmsReplicationSubnetGroup } from "@cdktf/provider-aws/lib/dms-replication-subnet-group";
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { DmsConfig } from "../../variables/schema";
 import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
+import type { DmsServiceRoleLookup } from "./service-roles";
 
-export interface ReplicationInstanceProps {
+/** What a deployment chooses for the replication instance; the deployment schema holds the defaults. */
+export interface ReplicationInstanceSettings {
+  /** Replication instance class, e.g. `dms.t3.medium`. */
+  readonly instanceClass: string;
+  /** Storage in GiB. */
+  readonly allocatedStorage: number;
+  /** DMS engine version, e.g. `3.5.4`. */
+  readonly engineVersion: string;
+  /** A standby in a second zone. */
+  readonly multiAz: boolean;
+  /** UTC maintenance window, `ddd:hh24:mi-ddd:hh24:mi`. */
+  readonly preferredMaintenanceWindow: string;
+}
+
+export interface ReplicationInstanceProps extends ReplicationInstanceSettings {
   /** Physical name, e.g. `dev-dms`. */
   readonly name: string;
   /** The DMS VPC. */
   readonly network: LabNetwork;
   /** Encrypts the instance's storage. */
   readonly encryptionKey: LabKey;
-  /** Sizing and engine from the deployment file. */
-  readonly settings: DmsConfig;
-  /** What must exist first: the account-wide DMS service roles. */
-  readonly dependsOn: ITerraformDependable[];
+  /**
+   * The account-wide roles DMS needs before its first subnet group (`dms-vpc-role`): the subnet
+   * group and the instance wait for their lookup.
+   */
+  readonly dmsServiceRoles: DmsServiceRoleLookup;
 }
 
 export class ReplicationInstance extends Construct {
@@ -32,35 +46,34 @@ export class ReplicationInstance extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicationInstanceProps) {
     super(scope, id);
-    const { name, network, settings } = props;
+    const { name, network } = props;
     this.connections = new Connections(this, "SecurityGroup", {
       name: `${name}-replication`,
       description: `DMS replication instance ${name}: no ingress, egress to named endpoints only`,
       vpcId: network.vpcId,
       label: "dms",
-      defaultPort: 5432,
     });
     this.subnetGroup = new DmsReplicationSubnetGroup(this, "SubnetGroup", {
       replicationSubnetGroupId: name,
       replicationSubnetGroupDescription: `Private subnets of ${network.name}`,
       subnetIds: network.privateSubnetIds,
-      dependsOn: props.dependsOn,
+      dependsOn: props.dmsServiceRoles.roles,
       tags: nameTag(name),
     });
     this.instance = new DmsReplicationInstance(this, "Resource", {
       replicationInstanceId: name,
-      replicationInstanceClass: settings.instanceClass,
-      allocatedStorage: settings.allocatedStorage,
-      engineVersion: settings.engineVersion,
-      multiAz: settings.multiAz,
+      replicationInstanceClass: props.instanceClass,
+      allocatedStorage: props.allocatedStorage,
+      engineVersion: props.engineVersion,
+      multiAz: props.multiAz,
       publiclyAccessible: false,
       kmsKeyArn: props.encryptionKey.keyArn,
       replicationSubnetGroupId: this.subnetGroup.replicationSubnetGroupId,
       vpcSecurityGroupIds: [this.connections.securityGroupId],
-      preferredMaintenanceWindow: settings.preferredMaintenanceWindow,
+      preferredMaintenanceWindow: props.preferredMaintenanceWindow,
       autoMinorVersionUpgrade: true,
       applyImmediately: true,
-      dependsOn: props.dependsOn,
+      dependsOn: props.dmsServiceRoles.roles,
       tags: nameTag(name),
     });
     this.instanceArn = this.instance.replicationInstanceArn;

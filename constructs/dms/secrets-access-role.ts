@@ -2,7 +2,9 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
+import { AwsEnvironment } from "../aws-environment";
 import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
 import type { EndpointSecret } from "./endpoint-secret";
@@ -10,29 +12,28 @@ import type { EndpointSecret } from "./endpoint-secret";
 export interface SecretsAccessRoleProps {
   /** Role name, e.g. `dev-dms-secrets`. */
   readonly name: string;
-  /** DMS assumes secrets-access roles through its regional service principal. */
-  readonly region: string;
-  readonly accountId: string;
   /** Decrypts the secrets. */
   readonly encryptionKey: LabKey;
-  /** Exactly the secrets DMS may read. */
-  readonly secrets: readonly EndpointSecret[];
 }
 
+/** Created before the secrets it reads: each database side grants its own secret with {@link SecretsAccessRole.allowRead}. */
 export class SecretsAccessRole extends Construct {
   readonly role: IamRole;
   readonly roleArn: string;
   /** The grant; whatever uses the role waits for it. */
   readonly policy: IamRolePolicy;
+  private readonly readableSecrets: EndpointSecret[] = [];
 
   constructor(scope: Construct, id: string, props: SecretsAccessRoleProps) {
     super(scope, id);
+    const environment = AwsEnvironment.of(this);
+    // DMS assumes secrets-access roles through its regional service principal.
     const trust = new DataAwsIamPolicyDocument(this, "Trust", {
       statement: [
         {
           actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [`dms.${props.region}.amazonaws.com`] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+          principals: [{ type: "Service", identifiers: [`dms.${environment.region}.amazonaws.com`] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [environment.accountId] }],
         },
       ],
     });
@@ -48,16 +49,24 @@ export class SecretsAccessRole extends Construct {
         {
           sid: "ReadEndpointSecrets",
           actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-          resources: props.secrets.map((secret) => secret.secretArn),
+          resources: Lazy.listValue({ produce: () => this.readableSecrets.map((secret) => secret.secretArn) }),
         },
         {
           sid: "DecryptThemThroughSecretsManager",
           actions: ["kms:Decrypt"],
           resources: [props.encryptionKey.keyArn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${environment.region}.amazonaws.com`] }],
         },
       ],
     });
     this.policy = new IamRolePolicy(this, "Policy", { name: "read-endpoint-secrets", role: this.role.id, policy: permissions.json });
+    this.node.addValidation({
+      validate: () => (this.readableSecrets.length ? [] : [`${this.node.path}: no secret was granted; call allowRead for each endpoint secret`]),
+    });
+  }
+
+  /** Lets DMS read (and decrypt) `secret` through this role: exactly the secrets granted, nothing else. */
+  allowRead(secret: EndpointSecret): void {
+    if (!this.readableSecrets.includes(secret)) this.readableSecrets.push(secret);
   }
 }

@@ -4,6 +4,7 @@ import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { AwsEnvironment } from "../aws-environment";
 
 /** DMS looks these roles up by name; there is one of each per account, whatever the deployment. */
 export const DMS_SERVICE_ROLES = {
@@ -11,16 +12,13 @@ export const DMS_SERVICE_ROLES = {
   cloudwatchLogs: { name: "dms-cloudwatch-logs-role", managedPolicy: "service-role/AmazonDMSCloudWatchLogsRole" },
 } as const;
 
-export interface DmsServiceRolesProps {
-  readonly partition: string;
-}
-
 /** Creates both roles. Lives in the `<name>-account` stack so destroying a lab never removes them. */
 export class DmsServiceRoles extends Construct {
   readonly roles: IamRole[];
 
-  constructor(scope: Construct, id: string, props: DmsServiceRolesProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
+    const environment = AwsEnvironment.of(this);
     const trust = new DataAwsIamPolicyDocument(this, "Trust", {
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["dms.amazonaws.com"] }] }],
     });
@@ -32,7 +30,7 @@ export class DmsServiceRoles extends Construct {
       });
       new IamRolePolicyAttachment(this, `${key}-policy`, {
         role: resource.name,
-        policyArn: `arn:${props.partition}:iam::aws:policy/${role.managedPolicy}`,
+        policyArn: environment.managedPolicyArn(role.managedPolicy),
       });
       return resource;
     });

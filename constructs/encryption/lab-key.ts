@@ -3,16 +3,12 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { AwsEnvironment } from "../aws-environment";
 import { nameTag } from "../naming";
 
 export interface LabKeyProps {
   /** Physical name; the alias becomes `alias/<name>`. */
   readonly name: string;
-  /** Account that owns the key (its IAM policies then decide who uses it). */
-  readonly accountId: string;
-  /** AWS partition, e.g. `aws`. */
-  readonly partition: string;
-  readonly region: string;
   /** Days before a scheduled deletion happens. @default 7 */
   readonly deletionWindowDays?: number;
   /**
@@ -30,18 +26,19 @@ export class LabKey extends Construct {
 
   constructor(scope: Construct, id: string, props: LabKeyProps) {
     super(scope, id);
-    const logsArnPattern = `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*`;
+    const environment = AwsEnvironment.of(this);
+    const logsArnPattern = environment.arn({ service: "logs", resource: "log-group:*" });
     const policy = new DataAwsIamPolicyDocument(this, "Policy", {
       statement: [
         {
           sid: "AccountAdministersKeyThroughIam",
-          principals: [{ type: "AWS", identifiers: [`arn:${props.partition}:iam::${props.accountId}:root`] }],
+          principals: [{ type: "AWS", identifiers: [environment.accountRootArn] }],
           actions: ["kms:*"],
           resources: ["*"],
         },
         {
           sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
-          principals: [{ type: "Service", identifiers: [`logs.${props.region}.amazonaws.com`] }],
+          principals: [{ type: "Service", identifiers: [`logs.${environment.region}.amazonaws.com`] }],
           actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
           resources: ["*"],
           condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [logsArnPattern] }],
@@ -53,7 +50,7 @@ export class LabKey extends Construct {
                 principals: [{ type: "Service", identifiers: [...props.servicePrincipals] }],
                 actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources: ["*"],
-                condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+                condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [environment.accountId] }],
               },
             ]
           : []),

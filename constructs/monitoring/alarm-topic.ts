@@ -4,6 +4,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
+import { AwsEnvironment } from "../aws-environment";
 import { nameTag } from "../naming";
 
 /**
@@ -18,8 +19,6 @@ export interface AlarmTopicProps {
   readonly name: string;
   /** Customer-managed key that encrypts messages at rest; its policy must admit {@link ALARM_TOPIC_PUBLISHERS}. */
   readonly kmsKeyArn: string;
-  /** Only this account's alarms, tasks and rules may publish (confused-deputy guard). */
-  readonly accountId: string;
   /** Subscribes this address by e-mail (it stays pending until the link in AWS's e-mail is followed). @default no subscription */
   readonly email?: string;
   /** Service principals allowed to publish. @default ALARM_TOPIC_PUBLISHERS */
@@ -48,7 +47,8 @@ export class AlarmTopic extends Construct {
           principals: [{ type: "Service", identifiers: [...(props.publishers ?? ALARM_TOPIC_PUBLISHERS)] }],
           actions: ["sns:Publish"],
           resources: [this.topic.arn],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+          // Only this account's alarms, tasks and rules may publish (confused-deputy guard).
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [AwsEnvironment.of(this).accountId] }],
         },
         {
           sid: "DenyPublishWithoutTls",

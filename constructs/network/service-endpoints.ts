@@ -1,6 +1,7 @@
 // AWS service endpoints of a private VPC: interface endpoints with private DNS, and the S3 gateway endpoint.
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
+import { AwsEnvironment } from "../aws-environment";
 import { nameTag } from "../naming";
 import { Connections } from "./connections";
 import type { LabNetwork } from "./lab-network";
@@ -9,25 +10,23 @@ import type { LabNetwork } from "./lab-network";
 export const DMS_VPC_INTERFACE_SERVICES = ["ssm", "ssmmessages", "ec2messages", "dms", "secretsmanager", "kms", "logs"] as const;
 
 export interface ServiceEndpointsProps {
-  /** The VPC to serve. */
+  /** The VPC to serve; service names are the stack's region's (`com.amazonaws.<region>.<service>`). */
   readonly network: LabNetwork;
-  /** Region of the service names (`com.amazonaws.<region>.<service>`). */
-  readonly region: string;
   /** Interface endpoint services. @default DMS_VPC_INTERFACE_SERVICES */
   readonly interfaceServices?: readonly string[];
-  /** Add the S3 gateway endpoint (bastion packages, DMS). @default true */
-  readonly s3Gateway?: boolean;
 }
 
+/** The S3 gateway endpoint is always there: the bastion's packages come from S3 (free, unlike an interface endpoint). */
 export class ServiceEndpoints extends Construct {
   /** Guards the interface endpoints: HTTPS from the VPC only. */
   readonly connections: Connections;
   readonly interfaceEndpoints: Record<string, VpcEndpoint> = {};
-  readonly s3GatewayEndpoint?: VpcEndpoint;
+  readonly s3GatewayEndpoint: VpcEndpoint;
 
   constructor(scope: Construct, id: string, props: ServiceEndpointsProps) {
     super(scope, id);
-    const { network, region } = props;
+    const { network } = props;
+    const region = AwsEnvironment.of(this).region;
     this.connections = new Connections(this, "SecurityGroup", {
       name: `${network.name}-endpoints`,
       description: `HTTPS from ${network.name} to its AWS service endpoints`,
@@ -47,14 +46,12 @@ export class ServiceEndpoints extends Construct {
         tags: nameTag(`${network.name}-${service}`),
       });
     }
-    if (props.s3Gateway ?? true) {
-      this.s3GatewayEndpoint = new VpcEndpoint(this, "Gateway-s3", {
-        vpcId: network.vpcId,
-        serviceName: `com.amazonaws.${region}.s3`,
-        vpcEndpointType: "Gateway",
-        routeTableIds: [network.privateRouteTable.id],
-        tags: nameTag(`${network.name}-s3`),
-      });
-    }
+    this.s3GatewayEndpoint = new VpcEndpoint(this, "Gateway-s3", {
+      vpcId: network.vpcId,
+      serviceName: `com.amazonaws.${region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: [network.privateRouteTable.id],
+      tags: nameTag(`${network.name}-s3`),
+    });
   }
 }
