@@ -1,0 +1,45 @@
+// Every resource address a deployed lab of the first release holds is still there, or moved explicitly: no refactor replaces a database.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SHIPPED, shipped } from "../helpers/synth";
+
+/**
+ * The lab stack's resource addresses as the first release synthesized them (before source and
+ * target became one DatabaseSide construct), recorded from its `cdktf synth`. Deployed labs hold
+ * state at these addresses.
+ */
+const RELEASED: Record<string, string[]> = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "lab-addresses-0.1.json"), "utf8"));
+
+describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name) => {
+  const synth = shipped(name).lab;
+  const addresses = new Set(Object.entries(synth.resource ?? {}).flatMap(([type, resources]) => Object.keys(resources).map((id) => `${type}.${id}`)));
+  const moves = ([] as Array<{ from: string; to: string }>).concat((synth as { moved?: Array<{ from: string; to: string }> }).moved ?? []);
+  const movedFrom = new Map(moves.map((move) => [move.from, move.to]));
+
+  it("has a recorded address list to compare with", () => {
+    expect(RELEASED[`${name}-lab`].length).toBeGreaterThan(100);
+  });
+
+  it("holds every released address, or a moved block from it to a resource that exists", () => {
+    const lost = RELEASED[`${name}-lab`].filter((address) => !addresses.has(address) && !addresses.has(movedFrom.get(address) ?? ""));
+    expect(lost).toEqual([]);
+  });
+
+  it("moves only from released addresses, never between two current ones", () => {
+    expect(moves.length).toBeGreaterThan(0);
+    for (const { from, to } of moves) {
+      expect(RELEASED[`${name}-lab`]).toContain(from);
+      expect(addresses.has(from)).toBe(false);
+      expect(addresses.has(to)).toBe(true);
+    }
+  });
+
+  it("moves the stateful resources of both sides: clusters, secrets, endpoint services, interface endpoints", () => {
+    const movedTypes = new Set(moves.map((move) => move.from.split(".")[0]));
+    for (const type of ["aws_rds_cluster", "aws_rds_cluster_instance", "aws_secretsmanager_secret", "aws_vpc_endpoint_service", "aws_vpc_endpoint", "aws_lb", "aws_dms_endpoint"]) {
+      expect(moves.filter((move) => move.from.startsWith(`${type}.`)).length, type).toBeGreaterThanOrEqual(2);
+      expect(movedTypes.has(type)).toBe(true);
+    }
+  });
+});
