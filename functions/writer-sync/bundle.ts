@@ -1,4 +1,4 @@
-// Bundles writer-sync into one CommonJS file for the nodejs20.x runtime (Lambda handler `index.handler`).
+// Bundles writer-sync into one CommonJS file for the nodejs22.x runtime (Lambda handler `index.handler`).
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 
@@ -14,6 +14,8 @@ export function bundleWriterSync(outDir: string): string {
     outfile,
     bundle: true,
     platform: "node",
+    // node20, not node22: the local emulator runs the bundle with this machine's Node 20; the
+    // nodejs22.x runtime runs it as well.
     target: "node20",
     format: "cjs",
     // The runtime ships AWS SDK v3; bundling it would only bloat the asset.
