@@ -58,6 +58,12 @@ export function synthesize(stack: TerraformStack): SynthesizedStack {
   return synth;
 }
 
+/** `value`, or a test failure naming what was missing (instead of `value!`). */
+export function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`expected ${what}, found none`);
+  return value;
+}
+
 export type ShippedName = "local" | "dev" | "prod";
 export const SHIPPED: readonly ShippedName[] = ["local", "dev", "prod"];
 

@@ -2,7 +2,7 @@
 import type { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { describe, expect, it } from "vitest";
 import { AccountStack } from "../../stacks/account-stack";
-import { buildStacks, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, defined, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
 
 const deployments = SHIPPED;
 
@@ -27,8 +27,9 @@ function lookedUpRoles(lab: SynthesizedStack): unknown[] {
 }
 
 describe.each(deployments)("%s-account", (name) => {
-  const { stacks, account: synth } = shipped(name);
-  const account = stacks.account!;
+  const { stacks } = shipped(name);
+  const account = defined(stacks.account, `the ${name}-account stack`);
+  const synth = defined(shipped(name).account, `the ${name}-account stack's JSON`);
 
   it("exists for a deployment that creates the service roles (the default) and deploys before the lab", () => {
     expect(shipped(name).deployment.dms.serviceRoles).toBe("create");
@@ -39,21 +40,21 @@ describe.each(deployments)("%s-account", (name) => {
   });
 
   it("creates exactly the two fixed-name roles, trusted by DMS, each with its AWS managed policy", () => {
-    const roles = resourcesOfType(synth!, "aws_iam_role");
+    const roles = resourcesOfType(synth, "aws_iam_role");
     expect(Object.values(roles).map((role) => role.name).sort()).toEqual(Object.keys(MANAGED_POLICY_OF_ROLE).sort());
     const partition = ref(account, account.node.findChild("Partition") as DataAwsPartition, "data.aws_partition", "partition");
-    const attachments = Object.values(resourcesOfType(synth!, "aws_iam_role_policy_attachment"));
+    const attachments = Object.values(resourcesOfType(synth, "aws_iam_role_policy_attachment"));
     expect(attachments).toHaveLength(2);
     for (const [logicalId, role] of Object.entries(roles)) {
       const policyArns = attachments.filter((attachment) => attachment.role === `\${aws_iam_role.${logicalId}.name}`).map((attachment) => attachment.policy_arn);
       expect(policyArns).toEqual([`arn:${partition}:iam::aws:policy/${MANAGED_POLICY_OF_ROLE[role.name as keyof typeof MANAGED_POLICY_OF_ROLE]}`]);
-      const trust = synth!.data?.aws_iam_policy_document?.[String(role.assume_role_policy).replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")];
+      const trust = synth.data?.aws_iam_policy_document?.[String(role.assume_role_policy).replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")];
       expect(trust?.statement).toEqual([{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["dms.amazonaws.com"] }] }]);
     }
   });
 
   it("holds nothing but those roles, so destroying a lab never touches them", () => {
-    expect(Object.keys(synth!.resource ?? {}).sort()).toEqual(["aws_iam_role", "aws_iam_role_policy_attachment"]);
+    expect(Object.keys(synth.resource ?? {}).sort()).toEqual(["aws_iam_role", "aws_iam_role_policy_attachment"]);
     expect(Object.values(resourcesOfType(shipped(name).lab, "aws_iam_role_policy_attachment"))).not.toContainEqual(
       expect.objectContaining({ policy_arn: expect.stringContaining("AmazonDMS") }),
     );

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { architectureOf } from "../../constructs/access/bastion";
 import type { LabStack } from "../../stacks/lab-stack";
 import type { Deployment } from "../../variables/schema";
-import { buildStacks, ref, resourcesOfType, SHIPPED, shipped, synthesize, referenced, variantDeployment, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, defined, ref, resourcesOfType, SHIPPED, shipped, synthesize, referenced, variantDeployment, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
 
 const deployments = SHIPPED;
 
@@ -29,7 +29,7 @@ const dnsName = (lab: LabStack, path: LabStack["source"]["privateLink"]) => ref(
 describe.each(deployments)("bastion of %s-lab", (name) => {
   const { deployment, stacks, lab: synth } = shipped(name);
   const lab = stacks.lab;
-  const bastion = lab.bastion!;
+  const bastion = defined(lab.bastion, "the bastion");
   const instance = resourcesOfType(synth, "aws_instance")[lab.getLogicalId(bastion.instance)];
   const bastionGroup = ref(lab, bastion.connections.securityGroup, "aws_security_group", "id");
 
@@ -99,7 +99,7 @@ describe.each(deployments)("bastion of %s-lab", (name) => {
 describe("bastion settings of a deployment", () => {
   it("an x86 instance type gets the x86_64 image and the configured root volume size", () => {
     const { lab, synth } = x86;
-    const instance = resourcesOfType(synth, "aws_instance")[lab.getLogicalId(lab.bastion!.instance)];
+    const instance = resourcesOfType(synth, "aws_instance")[lab.getLogicalId(defined(lab.bastion, "the bastion").instance)];
     expect(instance).toMatchObject({ instance_type: "t3.small", root_block_device: expect.objectContaining({ volume_size: 20 }) });
     expect(referenced(synth, instance.ami).name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
   });

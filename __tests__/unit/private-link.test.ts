@@ -10,7 +10,7 @@ import { LabKey } from "../../constructs/encryption/lab-key";
 import type { Connections } from "../../constructs/network/connections";
 import { LabNetwork } from "../../constructs/network/lab-network";
 import type { LabStack } from "../../stacks/lab-stack";
-import { buildStacks, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, defined, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
 
 const deployments = SHIPPED;
 
@@ -131,7 +131,7 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
 
   it("admits 5432 on each interface endpoint only from the DMS instance and the bastion, which get matching egress", () => {
     const dmsGroup = groupId(lab, lab.replicationInstance.connections);
-    const bastionGroup = groupId(lab, lab.bastion!.connections);
+    const bastionGroup = groupId(lab, defined(lab.bastion, "the bastion").connections);
     for (const { path } of pathsOf(lab)) {
       const endpointGroup = groupId(lab, path.connections);
       const ingress = rulesOn(synth, "ingress", endpointGroup);
