@@ -58,6 +58,16 @@ export function synthesize(stack: TerraformStack): SynthesizedStack {
   return synth;
 }
 
+/** The message `build` throws; a test failure when it throws nothing. */
+export function errorOf(build: () => unknown): string {
+  try {
+    build();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected an error, but it was accepted");
+}
+
 /** `value`, or a test failure naming what was missing (instead of `value!`). */
 export function defined<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`expected ${what}, found none`);

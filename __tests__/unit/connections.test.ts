@@ -3,7 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { Connections } from "../../constructs/network/connections";
-import { ref, resourcesOfType, synthesize } from "../helpers/synth";
+import { errorOf, ref, resourcesOfType, synthesize } from "../helpers/synth";
 
 function fixture() {
   const stack = new TerraformStack(Testing.app(), "connections");
@@ -11,15 +11,6 @@ function fixture() {
   const group = (id: string, label: string, defaultPort?: number) =>
     new Connections(stack, id, { name: id.toLowerCase(), description: `${label} group`, vpcId: "vpc-1", label, defaultPort });
   return { stack, database: group("Database", "db", 5432), client: group("Client", "dms"), endpoints: group("Endpoints", "endpoints", 443) };
-}
-
-function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("accepted");
 }
 
 describe("Connections", () => {

@@ -10,7 +10,7 @@ import { LabKey } from "../../constructs/encryption/lab-key";
 import type { Connections } from "../../constructs/network/connections";
 import { LabNetwork } from "../../constructs/network/lab-network";
 import type { LabStack } from "../../stacks/lab-stack";
-import { buildStacks, defined, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import { buildStacks, defined, errorOf, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
 
 const deployments = SHIPPED;
 
@@ -209,15 +209,6 @@ describe("PrivateLinkPath validation", () => {
     const database = new AuroraPostgres(stack, "Database", { ...settings, name: "db", role: "source", network: databaseNetwork, encryptionKey });
     const props = { name: "dev-source", role: "source", database, databaseNetwork, consumerNetwork, allowedPrincipals: [OTHER_ACCOUNT] };
     return { stack, props };
-  }
-
-  function errorOf(build: () => unknown): string {
-    try {
-      build();
-    } catch (error) {
-      return (error as Error).message;
-    }
-    throw new Error("the construct was accepted");
   }
 
   it("accepts the fixture as it is (so the failures below come from the one prop each changes)", () => {
