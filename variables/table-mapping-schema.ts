@@ -35,31 +35,10 @@ type TransformationAction = (typeof TRANSFORMATION_ACTIONS)[number];
 
 /** DMS's own type names for `data-type.type` (not the engines' names). */
 export const DMS_DATA_TYPES = [
-  "bytes",
-  "date",
-  "time",
-  "datetime",
-  "int1",
-  "int2",
-  "int4",
-  "int8",
-  "numeric",
-  "real4",
-  "real8",
-  "string",
-  "uint1",
-  "uint2",
-  "uint4",
-  "uint8",
-  "wstring",
-  "blob",
-  "nclob",
-  "clob",
-  "boolean",
-  "set",
-  "list",
-  "map",
-  "tuple",
+  "bytes", "date", "time", "datetime",
+  "int1", "int2", "int4", "int8", "numeric", "real4", "real8",
+  "string", "uint1", "uint2", "uint4", "uint8", "wstring",
+  "blob", "nclob", "clob", "boolean", "set", "list", "map", "tuple",
 ] as const;
 type DmsDataTypeName = (typeof DMS_DATA_TYPES)[number];
 
