@@ -57,8 +57,8 @@ export class MigrationStack extends DeploymentStack {
     this.tasks = tasks.map(
       (task) =>
         new ReplicationTask(this, `Task-${task.id}`, {
+          ...task,
           name: physicalName(deployment.name, task.id),
-          settings: task,
           replicationInstanceArn: this.lab.replicationInstance.replicationInstanceArn,
           sourceEndpointArn: this.lab.source.dmsEndpoint.endpointArn,
           targetEndpointArn: this.lab.target.dmsEndpoint.endpointArn,

@@ -1,13 +1,7 @@
 // The `migration` section of a deployment file: replication tasks, their monitoring and the cutover switch.
 import { z } from "zod";
-import { tableMappingRulesSchema } from "../constructs/dms/mapping/table-mappings";
-import {
-  buildTaskSettings,
-  MAX_FULL_LOAD_SUBTASKS_LIMIT,
-  TARGET_TABLE_PREP_MODES,
-  TaskSettingsError,
-  taskSettingsOverridesSchema,
-} from "../constructs/dms/mapping/task-settings";
+import { tableMappingRulesSchema } from "./table-mapping-schema";
+import { MAX_FULL_LOAD_SUBTASKS_LIMIT, TARGET_TABLE_PREP_MODES, taskSettingsOverridesSchema } from "./task-settings-schema";
 
 export const MIGRATION_TYPES = ["full-load", "cdc", "full-load-and-cdc"] as const;
 export type MigrationType = (typeof MIGRATION_TYPES)[number];
@@ -53,7 +47,10 @@ export const migrationTaskSchema = z
       .min(1, "must be 1 or more")
       .max(MAX_FULL_LOAD_SUBTASKS_LIMIT, `DMS loads at most ${MAX_FULL_LOAD_SUBTASKS_LIMIT} tables in parallel; use ${MAX_FULL_LOAD_SUBTASKS_LIMIT} or less`)
       .optional(),
-    /** ReplicationTaskSettings overrides in DMS's PascalCase, merged over the lab's defaults. @default {} */
+    /**
+     * ReplicationTaskSettings overrides in DMS's PascalCase, merged over the lab's defaults; the schema
+     * also checks the merged result (e.g. one LOB mode). @default {}
+     */
     taskSettings: taskSettingsOverridesSchema.optional(),
   })
   .strict()
@@ -73,14 +70,6 @@ export const migrationTaskSchema = z
         path: ["taskSettings", "Logging", "EnableLogging"],
         message: "cannot be false: a failed task is diagnosed from its CloudWatch log; remove it",
       });
-    }
-    // Checks that need the merged settings (e.g. both LOB modes on) run here, so they name the file.
-    try {
-      buildTaskSettings({ targetTablePrepMode: task.targetTablePrepMode, maxFullLoadSubTasks: task.maxFullLoadSubTasks, overrides: task.taskSettings });
-    } catch (error) {
-      if (!(error instanceof TaskSettingsError)) throw error;
-      const problems = error.message.split("\n").slice(1).map((line) => line.replace(/^- /, ""));
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["taskSettings"], message: problems.join("; ") });
     }
   });
 

@@ -2,8 +2,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, test } from "vitest";
+import { describe, expect, expectTypeOf, it, test } from "vitest";
+import type { z } from "zod";
+import type { MigrationType, ReplicationTaskProps } from "../../constructs/dms/replication-task";
 import { DeploymentFileError, loadDeployment } from "../../variables/load";
+import { MIGRATION_TYPES, type migrationTaskSchema } from "../../variables/migration-schema";
 import { VARIABLES_DIR } from "../helpers/synth";
 
 type Task = Record<string, unknown> & { tableMappings?: Array<Record<string, unknown>>; taskSettings?: Record<string, unknown> };
@@ -80,6 +83,14 @@ describe("the migration section as shipped", () => {
       });
     });
     expect(deployment.migration.tasks[0]).toMatchObject({ targetTablePrepMode: "DO_NOTHING", maxFullLoadSubTasks: 8 });
+  });
+
+  // The schema validates a task once; ReplicationTask takes its fields as typed props. These fail tsc
+  // when the two layers drift apart (neither may import the other).
+  it("gives tasks whose fields are ReplicationTask's props", () => {
+    expectTypeOf<(typeof MIGRATION_TYPES)[number]>().toEqualTypeOf<MigrationType>();
+    type TaskProps = Omit<ReplicationTaskProps, "name" | "replicationInstanceArn" | "sourceEndpointArn" | "targetEndpointArn">;
+    expectTypeOf<z.output<typeof migrationTaskSchema>>().toExtend<TaskProps>();
   });
 });
 
@@ -184,7 +195,7 @@ describe("rejected migration sections", () => {
       "migration.tasks[0].tableMappings: DMS rejects table mappings without a selection rule that includes tables",
     ],
     [
-      "a table-mapping rule the builder rejects",
+      "a table-mapping rule the schema rejects",
       (file) => {
         demoTask(file).tableMappings![0].table = "";
       },
@@ -237,7 +248,7 @@ describe("rejected migration sections", () => {
       (file) => {
         demoTask(file).taskSettings = { TargetMetadata: { FullLobMode: true } };
       },
-      "migration.tasks[0].taskSettings: TargetMetadata: with SupportLobs true, exactly one of FullLobMode and LimitedSizeLobMode must be true; set the other to false",
+      "variables/dev.json: migration.tasks[0].taskSettings.TargetMetadata: with SupportLobs true, exactly one of FullLobMode and LimitedSizeLobMode must be true (the lab's default is limited LOB mode); set the other to false",
     ],
     [
       "a malformed alarm e-mail address",

@@ -1,17 +1,26 @@
-// One DMS replication task from the deployment file: mappings and settings from the typed builders, never started by a deploy.
+// One DMS replication task: typed table mappings and task settings written as DMS JSON, never started by a deploy.
 import { DmsReplicationTask } from "@cdktf/provider-aws/lib/dms-replication-task";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import type { MigrationTaskConfig } from "../../variables/schema";
 import { nameTag } from "../naming";
-import { tableMappingsFromConfig } from "./mapping/table-mappings";
-import { buildTaskSettingsJson } from "./mapping/task-settings";
+import { tableMappingsJson, type TableMappingRule } from "./mapping/table-mappings";
+import { taskSettingsJson, type TaskSettingsOptions } from "./mapping/task-settings";
 
-export interface ReplicationTaskProps {
+/** What the task copies: the existing rows, the ongoing changes, or both. */
+export type MigrationType = "full-load" | "cdc" | "full-load-and-cdc";
+
+/**
+ * The task-settings props (`targetTablePrepMode`, `maxFullLoadSubTasks`, `taskSettings`) and their
+ * defaults come from {@link TaskSettingsOptions}. Rules and settings are written out as given: whether
+ * they make sense together (an include rule exists, each action has the fields it needs, one LOB
+ * mode) is for the caller to check, as the deployment schema does where a file is read.
+ */
+export interface ReplicationTaskProps extends TaskSettingsOptions {
   /** Replication task identifier, e.g. `dev-dms-task-demo` (the deployment prefix keeps deployments apart). */
   readonly name: string;
-  /** The task as validated from the deployment file. */
-  readonly settings: MigrationTaskConfig;
+  readonly migrationType: MigrationType;
+  /** Selection and transformation rules, in order; each gets its position as rule-id. */
+  readonly tableMappings: readonly TableMappingRule[];
   readonly replicationInstanceArn: string;
   readonly sourceEndpointArn: string;
   readonly targetEndpointArn: string;
@@ -34,28 +43,23 @@ export class ReplicationTask extends Construct {
    * resource id), not the task's name.
    */
   readonly metricTaskIdentifier: string;
-  readonly migrationType: MigrationTaskConfig["migrationType"];
+  readonly migrationType: MigrationType;
   /** True when the task replicates ongoing changes, i.e. has CDC latency to watch. */
   readonly capturesChanges: boolean;
 
   constructor(scope: Construct, id: string, props: ReplicationTaskProps) {
     super(scope, id);
-    const { settings } = props;
     this.name = props.name;
-    this.migrationType = settings.migrationType;
-    this.capturesChanges = settings.migrationType !== "full-load";
+    this.migrationType = props.migrationType;
+    this.capturesChanges = props.migrationType !== "full-load";
     this.task = new DmsReplicationTask(this, "Resource", {
       replicationTaskId: props.name,
-      migrationType: settings.migrationType,
+      migrationType: props.migrationType,
       replicationInstanceArn: props.replicationInstanceArn,
       sourceEndpointArn: props.sourceEndpointArn,
       targetEndpointArn: props.targetEndpointArn,
-      tableMappings: tableMappingsFromConfig(settings.tableMappings).toJson(),
-      replicationTaskSettings: buildTaskSettingsJson({
-        targetTablePrepMode: settings.targetTablePrepMode,
-        maxFullLoadSubTasks: settings.maxFullLoadSubTasks,
-        overrides: settings.taskSettings,
-      }),
+      tableMappings: tableMappingsJson(props.tableMappings),
+      replicationTaskSettings: taskSettingsJson(props),
       startReplicationTask: false,
       // The Deployment tag that scopes the bastion's start/stop permission comes from the provider's
       // default tags (the schema keeps deployment files from overriding it).

@@ -1,20 +1,4 @@
-// Shared error plumbing for the DMS mapping builders: one readable line per problem, config path first.
-import type { ZodError } from "zod";
-
-/** Renders a zod path the way a user finds it in their config: `rules[2].filters[0].column`. */
-export function formatPath(path: readonly (string | number)[], root: string): string {
-  let out = root;
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? part : `.${part}`;
-  }
-  return out === "" ? "(root)" : out;
-}
-
-/** One `- path: message` line per issue, so every problem is reported in one go rather than one per run. */
-export function formatIssues(error: ZodError, root: string): string {
-  return error.issues.map((issue) => `- ${formatPath(issue.path, root)}: ${issue.message}`).join("\n");
-}
+// Wording helpers for schema messages: quoted name lists and "did you mean" hints.
 
 /** Plain-text list of names for messages: `"a", "b" and "c"`. */
 export function quoteList(names: readonly string[]): string {
