@@ -1,9 +1,20 @@
-// Lint rules: typescript-eslint's recommended set plus the project's own import discipline.
+// Lint rules: typescript-eslint's recommended set, type-aware rules, and the project's own import discipline.
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "cdktf.out/**", ".lab/**", ".gen/**", "**/*.js", "emulator/**"] },
   ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A promise nobody awaits fails silently (a Terraform step that never ran, a server never stopped).
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      // `x!` hides a missing value until it breaks far away; make the absence explicit instead.
+      "@typescript-eslint/no-non-null-assertion": "error",
+    },
+  },
   {
     rules: {
       "no-restricted-imports": [

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import type { MigrationType, ReplicationTaskProps } from "../../constructs/dms/replication-task";
 import { DeploymentFileError, loadDeployment } from "../../variables/load";
 import { MIGRATION_TYPES, type migrationTaskSchema } from "../../variables/migration-schema";
-import { VARIABLES_DIR } from "../helpers/synth";
+import { defined, VARIABLES_DIR } from "../helpers/synth";
 
 type Task = Record<string, unknown> & { tableMappings?: Array<Record<string, unknown>>; taskSettings?: Record<string, unknown> };
 type MutableFile = Record<string, unknown> & {
@@ -197,7 +197,7 @@ describe("rejected migration sections", () => {
     [
       "a table-mapping rule the schema rejects",
       (file) => {
-        demoTask(file).tableMappings![0].table = "";
+        defined(demoTask(file).tableMappings, "the demo task's table mappings")[0].table = "";
       },
       'migration.tasks[0].tableMappings[0].table: table must not be empty: give an exact name or a wildcard pattern such as "%"',
     ],

@@ -27,6 +27,7 @@ import {
   tableMappingRuleSchema,
   tableMappingRulesSchema,
 } from "../../variables/table-mapping-schema";
+import { defined } from "../helpers/synth";
 
 // The expected documents below are copied from the AWS DMS User Guide examples. JSON.stringify of the
 // literal is compared with the emitted JSON, so key order must match the docs as well as the content.
@@ -525,7 +526,7 @@ describe("stable output", () => {
     const first = tableMappingsDocument(rules);
     first.rules[0]["rule-name"] = "changed";
     (first.rules[0] as { filters: { "filter-conditions": unknown[] }[] }).filters[0]["filter-conditions"].length = 0;
-    (first.rules[2] as DmsTransformationRule)["data-type"]!.scale = 0;
+    defined((first.rules[2] as DmsTransformationRule)["data-type"], "the add-column rule's data type").scale = 0;
     expect(rules).toEqual(build());
     expect(tableMappingsJson(rules)).toBe(tableMappingsJson(build()));
   });
