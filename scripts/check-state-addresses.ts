@@ -72,7 +72,10 @@ async function git(args: readonly string[]): Promise<string> {
 }
 
 async function terraform(stack: StackDir, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<CommandResult> {
-  const result = await run("terraform", [...args, "-input=false", "-no-color"], { cwd: stack.dir, env });
+  // Flags go before any positional argument (`show` takes the plan file last, and has no -input).
+  const [command, ...rest] = args;
+  const flags = command === "show" ? ["-no-color"] : ["-input=false", "-no-color"];
+  const result = await run("terraform", [command, ...flags, ...rest], { cwd: stack.dir, env });
   if (result.code !== 0) throw terraformFailure(`terraform ${args[0]} of ${stack.id} (${stack.dir})`, result);
   return result;
 }
