@@ -235,8 +235,9 @@ async function check(options: Options, session: Session): Promise<boolean> {
     const isNew = !baseStacks.some((base) => base.id === stack.id) ? "  (a stack the base does not have)" : "";
     say(summaryLine(stack.id, countChanges(changes)) + isNew);
     for (const line of changeLines(changes)) say(line);
-    for (const type of likelyRenames(changes)) {
-      say(`  hint: ${type} loses an address and gains one; if it is the same object, keep its state with moveFromId/moveTo (a moved block)`);
+    const renamed = likelyRenames(changes);
+    if (renamed.length) {
+      say(`  hint: deleted and created under new addresses: ${renamed.join(", ")}; if these are the same objects, keep their state with moveFromId/moveTo (moved blocks)`);
     }
     if (changes.some(altersState)) clean = false;
   }
