@@ -140,6 +140,7 @@ async function synthesize(checkout: string, outdir: string, env: NodeJS.ProcessE
 }
 
 let cleaning: Promise<void> | undefined;
+let interrupted = false;
 
 /** Destroys what the base applied, stops the emulator, removes the worktree; each step runs even if one before failed. */
 function cleanUp(session: Session): Promise<void> {
@@ -258,7 +259,6 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   const session: Session = { workDir: mkdtempSync(join(tmpdir(), "check-addresses-")), phases: [], appliedStacks: [] };
-  let interrupted = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       if (interrupted) {
@@ -276,6 +276,8 @@ async function main(): Promise<number> {
   try {
     return (await check(options, session)) ? 0 : 1;
   } catch (error) {
+    // Terraform got the same Ctrl-C: its "context canceled" errors say nothing new.
+    if (interrupted) return 130;
     say(`error: ${error instanceof Error ? error.message : String(error)}`);
     const log = session.emulator?.logFile;
     if (log && existsSync(log)) {
@@ -284,7 +286,8 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await cleanUp(session);
-    printTimings(session, started);
+    // After a signal, the handler prints the timings and sets the exit code.
+    if (!interrupted) printTimings(session, started);
   }
 }
 
