@@ -145,20 +145,20 @@ let interrupted = false;
 /** Destroys what the base applied, stops the emulator, removes the worktree; each step runs even if one before failed. */
 function cleanUp(session: Session): Promise<void> {
   cleaning ??= (async () => {
-    const emulatorUp = session.emulator?.running();
-    if (emulatorUp && session.terraformEnv && session.appliedStacks.length > 0) {
+    const { emulator, terraformEnv } = session;
+    if (emulator?.running() && terraformEnv && session.appliedStacks.length > 0) {
       // The state on disk is always the base's: planning the working tree never writes it.
       for (const stack of [...session.appliedStacks].reverse()) {
         await timed(session, `destroy ${stack.id} (base code)`, async () => {
           try {
-            await terraform(stack, session.terraformEnv!, ["destroy", "-auto-approve", LOCK_TIMEOUT]);
+            await terraform(stack, terraformEnv, ["destroy", "-auto-approve", LOCK_TIMEOUT]);
           } catch (error) {
             say(`warning: ${error instanceof Error ? error.message : String(error)}`);
           }
         });
       }
     }
-    if (session.emulator) await timed(session, "stop emulator", () => session.emulator!.stop());
+    if (emulator) await timed(session, "stop emulator", () => emulator.stop());
     if (session.worktree) {
       // The link first, so that nothing can follow it into this checkout's node_modules.
       const link = join(session.worktree, "node_modules");
@@ -185,15 +185,17 @@ async function check(options: Options, session: Session): Promise<boolean> {
   const baseCommit = await git(["rev-parse", "--verify", "--end-of-options", `${options.base}^{commit}`]);
   say(`base ${options.base} = ${baseCommit.slice(0, 12)}; working tree ${PROJECT_ROOT}; deployment '${options.deployment}'`);
 
-  session.worktree = join(session.workDir, "base");
+  const worktree = join(session.workDir, "base");
+  session.worktree = worktree;
   await timed(session, "git worktree add (base)", async () => {
-    await git(["worktree", "add", "--detach", session.worktree!, baseCommit]);
+    await git(["worktree", "add", "--detach", worktree, baseCommit]);
     // The base runs with this checkout's packages: a base whose lock file differs is checked against today's versions.
-    symlinkSync(join(PROJECT_ROOT, "node_modules"), join(session.worktree!, "node_modules"), "dir");
+    symlinkSync(join(PROJECT_ROOT, "node_modules"), join(worktree, "node_modules"), "dir");
   });
 
-  session.emulator = new EmulatorProcess(join(session.workDir, "emulator"));
-  const emulator = await timed(session, "start emulator", () => session.emulator!.start());
+  const emulatorProcess = new EmulatorProcess(join(session.workDir, "emulator"));
+  session.emulator = emulatorProcess;
+  const emulator = await timed(session, "start emulator", () => emulatorProcess.start());
   say(`emulator pid ${emulator.pid} at ${emulator.url}`);
 
   const stateDir = join(session.workDir, "state");
@@ -213,7 +215,7 @@ async function check(options: Options, session: Session): Promise<boolean> {
   };
   session.terraformEnv = terraformEnv;
 
-  const baseStacks = await timed(session, "synth base", () => synthesize(session.worktree!, join(session.workDir, "synth-base"), appEnv, emulator.url, stateDir));
+  const baseStacks = await timed(session, "synth base", () => synthesize(worktree, join(session.workDir, "synth-base"), appEnv, emulator.url, stateDir));
   for (const stack of baseStacks) {
     await timed(session, `init + apply ${stack.id} (base)`, async () => {
       await terraform(stack, terraformEnv, ["init"]);
