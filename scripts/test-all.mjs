@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, then every test tier (unit, terraform, integration); ends with `N passed, N failed`.
+// `npm test`: type-check, lint (TypeScript and the emulator's Python), then every test tier (unit, terraform, integration); ends with `N passed, N failed`.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -58,6 +58,7 @@ function tier({ name, dir }) {
 
 check("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "."]);
 check("lint (eslint)", bin("eslint"), ["."]);
+check("lint python (ruff, emulator/)", "python3", ["-m", "ruff", "check"]);
 for (const each of tiers) tier(each);
 
 console.log("\n" + summary.join("\n"));
