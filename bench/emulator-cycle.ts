@@ -1,5 +1,6 @@
 // Benchmark: the emulator cycle of `local` (apply, no-op plan, destroy) with the real provider.
 // Prints each phase's wall time and the slowest resources, i.e. where provider waiters spend it.
+// `npm run bench:emulator -- --parallelism=N` sets Terraform's -parallelism for applies and destroys.
 import { App } from "cdktf";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,8 @@ import { PROJECT_ROOT } from "../variables/runtime";
 
 const workDir = mkdtempSync(join(tmpdir(), "bench-emulator-"));
 const env = { ...terraformEnvironment(), AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" };
+const parallelismArg = process.argv.find((arg) => arg.startsWith("--parallelism="));
+const parallelism = parallelismArg ? [parallelismArg.replace("--", "-")] : [];
 const phases: Array<[string, number]> = [];
 const resourceSeconds: Array<[string, number]> = [];
 
@@ -46,19 +49,19 @@ async function main(): Promise<void> {
     await timed("terraform init (all stacks)", async () => {
       for (const [, dir] of stackDirs) await terraform(dir, ["init"]);
     });
-    for (const [id, dir] of stackDirs) await timed(`apply ${id}`, () => terraform(dir, ["apply", "-auto-approve"]));
+    for (const [id, dir] of stackDirs) await timed(`apply ${id}`, () => terraform(dir, ["apply", "-auto-approve", ...parallelism]));
     for (const [id, dir] of stackDirs) {
       await timed(`plan ${id} (expect no changes)`, async () => {
         const result = await run("terraform", ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { cwd: dir, env });
         if (result.code !== 0) throw terraformFailure(`plan of ${id} (exit 2 means changes)`, result);
       });
     }
-    for (const [id, dir] of [...stackDirs].reverse()) await timed(`destroy ${id}`, () => terraform(dir, ["destroy", "-auto-approve"]));
+    for (const [id, dir] of [...stackDirs].reverse()) await timed(`destroy ${id}`, () => terraform(dir, ["destroy", "-auto-approve", ...parallelism]));
   } finally {
     await emulator.stop();
   }
   const cycle = phases.filter(([label]) => /^(apply|plan|destroy) /.test(label)).reduce((sum, [, seconds]) => sum + seconds, 0);
-  console.log("emulator cycle of `local` (real hashicorp/aws provider against moto)");
+  console.log(`emulator cycle of \`local\` (real hashicorp/aws provider against moto)${parallelism.length ? `, terraform ${parallelism[0]}` : ""}`);
   for (const [label, seconds] of phases) console.log(`  ${label.padEnd(40)} ${seconds.toFixed(1).padStart(7)} s`);
   console.log(`  ${"apply + no-op plan + destroy".padEnd(40)} ${cycle.toFixed(1).padStart(7)} s  (target <= 480 s, goal <= 300 s)`);
   const byType = new Map<string, number>();

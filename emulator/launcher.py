@@ -739,7 +739,10 @@ process.stdin.on('end', async () => {
     if (!file) throw Object.assign(new Error(`Cannot find module '${modName}'`), { name: 'Runtime.ImportModuleError' });
     const mod = await import(pathToFileURL(file).href);
     const handler = mod[fnName] || (mod.default && mod.default[fnName]);
-    if (typeof handler !== 'function') throw Object.assign(new Error(`${handlerSpec} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+    if (typeof handler !== 'function') {
+      const notFound = new Error(`${handlerSpec} is undefined or not exported`);
+      throw Object.assign(notFound, { name: 'Runtime.HandlerNotFound' });
+    }
     const deadline = Date.now() + Number(process.env.AWS_LAMBDA_FUNCTION_TIMEOUT || 3) * 1000;
     const context = {
       functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
@@ -841,7 +844,8 @@ def lambda_nodejs_without_docker() -> None:
             ),
         }
         env["EMULATOR_DNS_HOSTS"] = json.dumps(_rds_endpoint_addresses(self.account_id, self.region))
-        env["NODE_OPTIONS"] = f"--require {os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lambda-dns-shim.cjs')}"
+        dns_shim = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lambda-dns-shim.cjs")
+        env["NODE_OPTIONS"] = f"--require {dns_shim}"
         env.update({k: str(v) for k, v in (self.environment_vars or {}).items()})
         with tempfile.TemporaryDirectory(prefix="emu-lambda-") as tmp:
             task_dir = os.path.join(tmp, "task")
@@ -910,7 +914,7 @@ def _serialized(app: Any) -> Any:
     from collections import OrderedDict
 
     lock = threading.Lock()
-    answers: "OrderedDict[str, tuple[str, list, list[bytes]]]" = OrderedDict()
+    answers: OrderedDict[str, tuple[str, list, list[bytes]]] = OrderedDict()
 
     def wsgi(environ: dict, start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "")
@@ -970,12 +974,11 @@ def main(argv: list[str] | None = None) -> int:
 
     import logging
 
-    from werkzeug.serving import make_server
-
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         create_backend_app,
     )
+    from werkzeug.serving import make_server
 
     apply_patches()
 

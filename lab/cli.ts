@@ -1,7 +1,7 @@
 // The lab's own commands: `up` (npm start) deploys the local deployment on the emulator, `plan` diffs it, `down` removes it.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { EmulatorProcess } from "./emulator-process";
+import { EmulatorProcess, type EmulatorRecord } from "./emulator-process";
 import { PROJECT_ROOT } from "../variables/runtime";
 import { run, terraformEnvironment } from "./terraform-cli";
 
@@ -59,9 +59,18 @@ function printOutputs(): void {
   say(`All outputs: ${OUTPUTS_FILE}`);
 }
 
+/** The lab's emulator, or undefined; says in one line when the saved record named a process that is not ours. */
+function findEmulator(emulator: EmulatorProcess): EmulatorRecord | undefined {
+  const status = emulator.status();
+  if (status.state === "stale") {
+    say(`The saved emulator record (pid ${status.record.pid}, ${status.record.url}) is stale: ${status.reason}; record removed, nothing signalled.`);
+  }
+  return status.state === "running" ? status.record : undefined;
+}
+
 async function up(): Promise<number> {
   const emulator = new EmulatorProcess(WORK_DIR);
-  const running = emulator.running();
+  const running = findEmulator(emulator);
   if (running) {
     say(`The local lab is already up: emulator pid ${running.pid} at ${running.url} (log ${running.logFile}).`);
     say("Run `npm run lab:down` to remove it, then `npm start` again.");
@@ -98,7 +107,7 @@ async function up(): Promise<number> {
 }
 
 async function plan(): Promise<number> {
-  const running = new EmulatorProcess(WORK_DIR).running();
+  const running = findEmulator(new EmulatorProcess(WORK_DIR));
   if (!running) {
     say("Nothing to plan against: no local lab emulator is running. Start it with `npm start`.");
     return 1;
@@ -109,7 +118,7 @@ async function plan(): Promise<number> {
 
 async function down(): Promise<number> {
   const emulator = new EmulatorProcess(WORK_DIR);
-  const running = emulator.running();
+  const running = findEmulator(emulator);
   if (!running) {
     forgetLocalState();
     say("Nothing to take down: no local lab emulator is running.");

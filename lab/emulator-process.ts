@@ -2,6 +2,9 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { isProcessAlive, processCommandLine, processStartTicks } from "./process-identity";
+
+export { isProcessAlive } from "./process-identity";
 
 const LAUNCHER = resolve(__dirname, "..", "emulator", "launcher.py");
 
@@ -11,15 +14,29 @@ export interface EmulatorRecord {
   readonly url: string;
   readonly logFile: string;
   readonly startedAt: string;
+  /** The process's start time (clock ticks since boot) where /proc has it: a reused pid has another. */
+  readonly processStart?: string;
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+/** What a working folder's record says: no emulator, ours running, or a record whose pid is no longer ours. */
+export type EmulatorStatus =
+  | { readonly state: "none" }
+  | { readonly state: "running"; readonly record: EmulatorRecord }
+  | { readonly state: "stale"; readonly record: EmulatorRecord; readonly reason: string };
+
+/**
+ * Why the live process `record.pid` is not the emulator that wrote the record, or undefined when
+ * it is. After a crash or a reboot the pid may belong to anything; signalling it could kill it.
+ */
+function notOurEmulator(record: EmulatorRecord): string | undefined {
+  const commandLine = processCommandLine(record.pid);
+  if (!commandLine) return `pid ${record.pid} cannot be inspected`;
+  if (!commandLine.includes(LAUNCHER)) return `pid ${record.pid} is now another program (${commandLine.join(" ").slice(0, 80)})`;
+  const start = processStartTicks(record.pid);
+  if (record.processStart !== undefined && start !== record.processStart) {
+    return `pid ${record.pid} runs the launcher but was started after the record was written (another emulator)`;
   }
+  return undefined;
 }
 
 /** The emulator of one working folder (`.lab` for `npm start`, a temporary one in tests). */
@@ -32,13 +49,23 @@ export class EmulatorProcess {
     this.logFile = join(workDir, "emulator.log");
   }
 
-  /** The running emulator, or undefined; a record of a dead process is removed. */
-  running(): EmulatorRecord | undefined {
-    if (!existsSync(this.recordFile)) return undefined;
+  /**
+   * The record and whether its process is still our emulator. A record whose process died, or whose
+   * pid now belongs to another process, is removed: nothing of ours is left to stop.
+   */
+  status(): EmulatorStatus {
+    if (!existsSync(this.recordFile)) return { state: "none" };
     const record = JSON.parse(readFileSync(this.recordFile, "utf8")) as EmulatorRecord;
-    if (isProcessAlive(record.pid)) return record;
+    const reason = isProcessAlive(record.pid) ? notOurEmulator(record) : `pid ${record.pid} has exited`;
+    if (reason === undefined) return { state: "running", record };
     rmSync(this.recordFile, { force: true });
-    return undefined;
+    return { state: "stale", record, reason };
+  }
+
+  /** The running emulator, or undefined (a stale record is removed). */
+  running(): EmulatorRecord | undefined {
+    const status = this.status();
+    return status.state === "running" ? status.record : undefined;
   }
 
   /** Starts the launcher on a free loopback port and waits until it listens. */
@@ -58,7 +85,13 @@ export class EmulatorProcess {
       const text = readFileSync(this.logFile, "utf8");
       const match = /emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
       if (match && child.pid) {
-        const record: EmulatorRecord = { pid: child.pid, url: match[1], logFile: this.logFile, startedAt: new Date().toISOString() };
+        const record: EmulatorRecord = {
+          pid: child.pid,
+          url: match[1],
+          logFile: this.logFile,
+          startedAt: new Date().toISOString(),
+          processStart: processStartTicks(child.pid),
+        };
         writeFileSync(this.recordFile, JSON.stringify(record, null, 2));
         return record;
       }
@@ -73,7 +106,10 @@ export class EmulatorProcess {
     }
   }
 
-  /** Stops the emulator (SIGTERM, then SIGKILL after a grace period). Returns false when none ran. */
+  /**
+   * Stops the emulator (SIGTERM, then SIGKILL after a grace period). Returns false when none of ours
+   * ran: a stale record (its pid exited or now belongs to another process) is removed, never signalled.
+   */
   async stop(graceMs = 10_000): Promise<boolean> {
     const record = this.running();
     if (!record) return false;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, then every test tier (unit, terraform, integration); ends with `N passed, N failed`.
+// `npm test`: type-check, lint (TypeScript and the emulator's Python), then every test tier (unit, terraform, integration); ends with `N passed, N failed`.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -13,7 +13,10 @@ const wanted = process.argv.slice(2);
 const tiers = [
   { name: "unit", dir: "__tests__/unit" },
   { name: "terraform", dir: "__tests__/terraform" },
-  { name: "integration", dir: "__tests__/integration" },
+  // Every integration file gets a worker of its own (vitest's default on 2 cores is one worker, i.e.
+  // one file after another): each file drives its own emulator, and its workers mostly wait on the
+  // provider's fixed delays, so more workers than cores overlap those waits instead of adding them up.
+  { name: "integration", dir: "__tests__/integration", workerPerFile: true },
 ].filter((tier) => wanted.length === 0 || wanted.includes(tier.name));
 
 let passed = 0;
@@ -29,12 +32,17 @@ function check(name, command, args) {
   summary.push(`${ok ? "ok  " : "FAIL"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-function tier({ name, dir }) {
+function tier({ name, dir, workerPerFile }) {
   if (!existsSync(join(root, dir))) return;
+  const files = readdirSync(join(root, dir)).filter((file) => file.endsWith(".test.ts"));
+  // minWorkers too: with fewer kept, the pool retired the worker of a finished file while the others
+  // ran, and vitest 3.2 (isolate: false) failed the run with "Terminating worker thread".
+  const count = Math.max(files.length, 1);
+  const workerArgs = workerPerFile ? [`--maxWorkers=${count}`, `--minWorkers=${count}`] : [];
   const report = join(resultsDir, `${name}.json`);
   rmSync(report, { force: true });
   const started = Date.now();
-  const result = spawnSync(bin("vitest"), ["run", dir, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
+  const result = spawnSync(bin("vitest"), ["run", dir, ...workerArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
     cwd: root,
     stdio: "inherit",
   });
@@ -58,6 +66,7 @@ function tier({ name, dir }) {
 
 check("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "."]);
 check("lint (eslint)", bin("eslint"), ["."]);
+check("lint python (ruff, emulator/)", "python3", ["-m", "ruff", "check"]);
 for (const each of tiers) tier(each);
 
 console.log("\n" + summary.join("\n"));

@@ -45,24 +45,62 @@ function describeIssue(issue: ZodIssue): string {
   }
 }
 
-function lineAndColumn(text: string, position: number): string {
-  const before = text.slice(0, position).split("\n");
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split("\n");
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
+// V8 quotes at most this many characters either side of an unexpected token (json-parser.cc).
+const V8_CONTEXT_CHARACTERS = 10;
+const NOT_VALID = " is not valid JSON";
+
 /**
- * Node 20's JSON.parse does not say where the error is; TypeScript's JSON parser does. It is loaded
- * only on this error path, and skipped where it is not installed.
+ * Where an unexpected token is, from V8's `Unexpected token 'x', ..."context"... is not valid JSON`,
+ * which carries no position. Padding the text with trailing blanks (still the same JSON) makes V8
+ * quote context that pins the offset: `"<start of text>"...` (token within the first 10 characters)
+ * or `..."<10 before><token><9 after>"...`. A context that occurs twice resolves to the first.
  */
-function locateSyntaxError(text: string): string {
+function unexpectedTokenOffset(text: string): number | undefined {
+  const padded = text + " ".repeat(2 * V8_CONTEXT_CHARACTERS + 1);
+  let message: string;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require("typescript") as typeof import("typescript");
-    const { error } = ts.parseConfigFileTextToJson("deployment.json", text);
-    return error?.start !== undefined ? ` at ${lineAndColumn(text, error.start)}` : "";
-  } catch {
-    return "";
+    JSON.parse(padded);
+    return undefined;
+  } catch (error) {
+    message = (error as Error).message;
   }
+  const token = /^Unexpected token '[\s\S]', /.exec(message);
+  if (!token || !message.endsWith(`"...${NOT_VALID}`)) return undefined;
+  const quoted = message.slice(token[0].length, message.length - `"...${NOT_VALID}`.length);
+  if (quoted.startsWith('..."')) {
+    const found = padded.indexOf(quoted.slice(4));
+    return found < 0 ? undefined : found + V8_CONTEXT_CHARACTERS;
+  }
+  return quoted.startsWith('"') ? quoted.length - 1 - V8_CONTEXT_CHARACTERS : undefined;
+}
+
+/** `","`, or `U+FEFF` for a character that would print as nothing (a byte-order mark, a control). */
+function printable(character: string): string {
+  const code = character.charCodeAt(0);
+  return code > 0x20 && code < 0x7f ? JSON.stringify(character) : `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/**
+ * `at line L, column C: <what>` for a JSON.parse error, from the message alone (Node 20's JSON.parse
+ * reports an offset, or for an unexpected token only quoted context). An error at the end of the
+ * input points just after the last thing written rather than at trailing blank lines.
+ */
+function describeSyntaxError(text: string, error: Error): string {
+  const contentEnd = text.trimEnd().length;
+  const at = (offset: number, problem: string) => ` at ${lineAndColumn(text, Math.min(offset, contentEnd))}: ${problem}`;
+  // "Expected ',' or '}' after property value in JSON at position 6", "... after JSON at position 8"
+  const positioned = /^(.*?)(?: in JSON)? at position (\d+)/.exec(error.message);
+  if (positioned) return at(Number(positioned[2]), positioned[1]);
+  if (error.message.startsWith("Unexpected end of JSON input")) return at(contentEnd, "unexpected end of the file");
+  const token = /^Unexpected token '([\s\S])'/.exec(error.message);
+  const offset = token ? unexpectedTokenOffset(text) : undefined;
+  if (token && offset !== undefined) return at(offset, `unexpected ${printable(token[1])}`);
+  return `: ${error.message}`;
 }
 
 /**
@@ -88,7 +126,7 @@ export function loadDeployment(filePath: string, displayPath = relative(process.
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new DeploymentFileError(displayPath, "", `is not valid JSON${locateSyntaxError(text)}: ${(error as Error).message}`);
+    throw new DeploymentFileError(displayPath, "", `is not valid JSON${describeSyntaxError(text, error as Error)}`);
   }
   const parsed = deploymentFileSchema.safeParse(raw);
   if (!parsed.success) {

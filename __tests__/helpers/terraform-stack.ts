@@ -20,6 +20,17 @@ export async function plan(stackDir: string): Promise<{ changes: boolean; output
   return { changes: result.code === 2, output: result.stdout };
 }
 
+/** Initializes the stacks (independent of each other, so at once), then applies them in dependency order. */
+export async function deployInOrder(stackDirs: readonly string[]): Promise<void> {
+  await Promise.all(stackDirs.map(init));
+  for (const dir of stackDirs) await apply(dir);
+}
+
+/** Destroys the stacks in reverse dependency order (a stack's dependents go first). */
+export async function destroyInReverse(stackDirs: readonly string[]): Promise<void> {
+  for (const dir of [...stackDirs].reverse()) await destroy(dir);
+}
+
 /** The lines of a plan that say what would change, for a readable failure message. */
 export function planSummary(output: string): string {
   return output
