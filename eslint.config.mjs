@@ -25,7 +25,10 @@ const layer = (files, forbidden) => ({
       "error",
       {
         paths: providerImports.paths,
-        patterns: [...providerImports.patterns, ...Object.entries(forbidden).map(([folder, message]) => ({ regex: `(^|/)${folder}/`, message }))],
+        patterns: [
+          ...providerImports.patterns,
+          ...Object.entries(forbidden).map(([folder, message]) => ({ regex: `(^|/)${folder}/`, message })),
+        ],
       },
     ],
   },

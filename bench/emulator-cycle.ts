@@ -56,12 +56,15 @@ async function main(): Promise<void> {
         if (result.code !== 0) throw terraformFailure(`plan of ${id} (exit 2 means changes)`, result);
       });
     }
-    for (const [id, dir] of [...stackDirs].reverse()) await timed(`destroy ${id}`, () => terraform(dir, ["destroy", "-auto-approve", ...parallelism]));
+    for (const [id, dir] of [...stackDirs].reverse())
+      await timed(`destroy ${id}`, () => terraform(dir, ["destroy", "-auto-approve", ...parallelism]));
   } finally {
     await emulator.stop();
   }
   const cycle = phases.filter(([label]) => /^(apply|plan|destroy) /.test(label)).reduce((sum, [, seconds]) => sum + seconds, 0);
-  console.log(`emulator cycle of \`local\` (real hashicorp/aws provider against moto)${parallelism.length ? `, terraform ${parallelism[0]}` : ""}`);
+  console.log(
+    `emulator cycle of \`local\` (real hashicorp/aws provider against moto)${parallelism.length ? `, terraform ${parallelism[0]}` : ""}`,
+  );
   for (const [label, seconds] of phases) console.log(`  ${label.padEnd(40)} ${seconds.toFixed(1).padStart(7)} s`);
   console.log(`  ${"apply + no-op plan + destroy".padEnd(40)} ${cycle.toFixed(1).padStart(7)} s  (target <= 480 s, goal <= 300 s)`);
   const byType = new Map<string, number>();

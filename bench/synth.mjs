@@ -37,4 +37,6 @@ const row = (name, m) => `${name.padEnd(34)} ${m.seconds.toFixed(2).padStart(6)}
 console.log(`synth benchmark, median of ${runs} runs (after one warm-up)`);
 console.log(row("minimal app (1 deep-imported VPC)", minimal));
 console.log(row("main.ts (every deployment)", lab));
-console.log(`ratio: ${(lab.seconds / minimal.seconds).toFixed(2)}x time, ${(lab.megabytes / minimal.megabytes).toFixed(2)}x memory (target <= 3x, goal <= 1.5x)`);
+console.log(
+  `ratio: ${(lab.seconds / minimal.seconds).toFixed(2)}x time, ${(lab.megabytes / minimal.megabytes).toFixed(2)}x memory (target <= 3x, goal <= 1.5x)`,
+);

@@ -63,7 +63,9 @@ function printOutputs(): void {
 function findEmulator(emulator: EmulatorProcess): EmulatorRecord | undefined {
   const status = emulator.status();
   if (status.state === "stale") {
-    say(`The saved emulator record (pid ${status.record.pid}, ${status.record.url}) is stale: ${status.reason}; record removed, nothing signalled.`);
+    say(
+      `The saved emulator record (pid ${status.record.pid}, ${status.record.url}) is stale: ${status.reason}; record removed, nothing signalled.`,
+    );
   }
   return status.state === "running" ? status.record : undefined;
 }
@@ -86,7 +88,15 @@ async function up(): Promise<number> {
   const started = Date.now();
   const deploy = await run(
     CDKTF,
-    ["deploy", "*", "--auto-approve", "--skip-provider-lock", "--outputs-file", OUTPUTS_FILE, "--outputs-file-include-sensitive-outputs=false"],
+    [
+      "deploy",
+      "*",
+      "--auto-approve",
+      "--skip-provider-lock",
+      "--outputs-file",
+      OUTPUTS_FILE,
+      "--outputs-file-include-sensitive-outputs=false",
+    ],
     { cwd: PROJECT_ROOT, env: cdktfEnvironment(record.url), echo: true },
   );
   if (deploy.code !== 0) {
@@ -112,7 +122,11 @@ async function plan(): Promise<number> {
     say("Nothing to plan against: no local lab emulator is running. Start it with `npm start`.");
     return 1;
   }
-  const diff = await run(CDKTF, ["diff", "*", "--skip-provider-lock"], { cwd: PROJECT_ROOT, env: cdktfEnvironment(running.url), echo: true });
+  const diff = await run(CDKTF, ["diff", "*", "--skip-provider-lock"], {
+    cwd: PROJECT_ROOT,
+    env: cdktfEnvironment(running.url),
+    echo: true,
+  });
   return diff.code;
 }
 

@@ -48,10 +48,7 @@ export function cliConfigText(mirror: string | undefined): string {
 export const DEFAULT_CLI_CONFIG = join(PROJECT_ROOT, ".lab", "terraform.tfrc");
 
 /** Writes the CLI config and returns the environment Terraform (and cdktf) should run with. */
-export function terraformEnvironment(
-  env: NodeJS.ProcessEnv = process.env,
-  configPath: string = DEFAULT_CLI_CONFIG,
-): NodeJS.ProcessEnv {
+export function terraformEnvironment(env: NodeJS.ProcessEnv = process.env, configPath: string = DEFAULT_CLI_CONFIG): NodeJS.ProcessEnv {
   mkdirSync(dirname(configPath), { recursive: true });
   writeFileSync(configPath, cliConfigText(findProviderMirror(env)));
   return {

@@ -117,7 +117,9 @@ function assertConfinedToEmulator(stack: StackDir, emulatorUrl: string, stateDir
       return endpoints.length > 0 && endpoints.every((url) => url === emulatorUrl);
     });
   if (!onEmulator) {
-    throw new Error(`${stack.id}: its AWS provider does not point every service at the emulator (${emulatorUrl}); only emulator deployments can be checked`);
+    throw new Error(
+      `${stack.id}: its AWS provider does not point every service at the emulator (${emulatorUrl}); only emulator deployments can be checked`,
+    );
   }
   const statePath = json.terraform?.backend?.local?.path;
   if (!statePath || relative(stateDir, statePath).startsWith("..")) {
@@ -126,12 +128,20 @@ function assertConfinedToEmulator(stack: StackDir, emulatorUrl: string, stateDir
 }
 
 /** Runs a checkout's cdktf app (cdktf.json's `app`) the way `cdktf synth` does, into `outdir`. */
-async function synthesize(checkout: string, outdir: string, env: NodeJS.ProcessEnv, emulatorUrl: string, stateDir: string): Promise<StackDir[]> {
+async function synthesize(
+  checkout: string,
+  outdir: string,
+  env: NodeJS.ProcessEnv,
+  emulatorUrl: string,
+  stateDir: string,
+): Promise<StackDir[]> {
   mkdirSync(outdir, { recursive: true });
   const app = (JSON.parse(readFileSync(join(checkout, "cdktf.json"), "utf8")) as { app: string }).app;
   const result = await run("sh", ["-c", app], { cwd: checkout, env: { ...env, CDKTF_OUTDIR: outdir } });
   if (result.code !== 0) {
-    throw new Error(`synth in ${checkout} failed (exit ${result.code}):\n${(result.stderr || result.stdout).trim().split("\n").slice(-30).join("\n")}`);
+    throw new Error(
+      `synth in ${checkout} failed (exit ${result.code}):\n${(result.stderr || result.stdout).trim().split("\n").slice(-30).join("\n")}`,
+    );
   }
   const stacks = stacksInDeployOrder(outdir);
   if (stacks.length === 0) throw new Error(`synth in ${checkout} produced no stack for ${env.LAB_DEPLOYMENTS}`);
@@ -215,7 +225,9 @@ async function check(options: Options, session: Session): Promise<boolean> {
   };
   session.terraformEnv = terraformEnv;
 
-  const baseStacks = await timed(session, "synth base", () => synthesize(worktree, join(session.workDir, "synth-base"), appEnv, emulator.url, stateDir));
+  const baseStacks = await timed(session, "synth base", () =>
+    synthesize(worktree, join(session.workDir, "synth-base"), appEnv, emulator.url, stateDir),
+  );
   for (const stack of baseStacks) {
     await timed(session, `init + apply ${stack.id} (base)`, async () => {
       await terraform(stack, terraformEnv, ["init"]);
@@ -224,7 +236,9 @@ async function check(options: Options, session: Session): Promise<boolean> {
     });
   }
 
-  const currentStacks = await timed(session, "synth working tree", () => synthesize(PROJECT_ROOT, join(session.workDir, "synth-current"), appEnv, emulator.url, stateDir));
+  const currentStacks = await timed(session, "synth working tree", () =>
+    synthesize(PROJECT_ROOT, join(session.workDir, "synth-current"), appEnv, emulator.url, stateDir),
+  );
   say();
   let clean = true;
   for (const stack of currentStacks) {
@@ -240,7 +254,9 @@ async function check(options: Options, session: Session): Promise<boolean> {
     for (const line of changeLines(changes)) say(line);
     const renamed = likelyRenames(changes);
     if (renamed.length) {
-      say(`  hint: deleted and created under new addresses: ${renamed.join(", ")}; if these are the same objects, keep their state with moveFromId/moveTo (moved blocks)`);
+      say(
+        `  hint: deleted and created under new addresses: ${renamed.join(", ")}; if these are the same objects, keep their state with moveFromId/moveTo (moved blocks)`,
+      );
     }
     if (changes.some(altersState)) clean = false;
   }
@@ -249,7 +265,11 @@ async function check(options: Options, session: Session): Promise<boolean> {
     clean = false;
   }
   say();
-  say(clean ? "OK: no stack plans anything but moves." : "FAIL: the working tree would change the state of resources deployed by the base (listed above).");
+  say(
+    clean
+      ? "OK: no stack plans anything but moves."
+      : "FAIL: the working tree would change the state of resources deployed by the base (listed above).",
+  );
   return clean;
 }
 

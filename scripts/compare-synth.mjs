@@ -93,7 +93,9 @@ for (const stack of stacks) {
   const { config, moves, dataRenames } = renamedBack(read(after, stack), older);
   const found = differences(withoutMetadata(older), withoutMetadata(config));
   const notes = [moves && `${moves} moved blocks`, dataRenames && `${dataRenames} data sources renamed`].filter(Boolean);
-  console.log(`${stack}: ${found.length ? `${found.length} difference(s)` : "same configuration"}${notes.length ? ` (${notes.join(", ")})` : ""}`);
+  console.log(
+    `${stack}: ${found.length ? `${found.length} difference(s)` : "same configuration"}${notes.length ? ` (${notes.join(", ")})` : ""}`,
+  );
   for (const line of found.slice(0, 40)) console.log(`  ${line}`);
   if (found.length) changed++;
 }

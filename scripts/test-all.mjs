@@ -42,10 +42,14 @@ function tier({ name, dir, workerPerFile }) {
   const report = join(resultsDir, `${name}.json`);
   rmSync(report, { force: true });
   const started = Date.now();
-  const result = spawnSync(bin("vitest"), ["run", dir, ...workerArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  const result = spawnSync(
+    bin("vitest"),
+    ["run", dir, ...workerArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (!existsSync(report)) {
     failed++;
@@ -65,6 +69,7 @@ function tier({ name, dir, workerPerFile }) {
 }
 
 check("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "."]);
+check("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."]);
 check("lint (eslint)", bin("eslint"), ["."]);
 check("lint python (ruff, emulator/)", "python3", ["-m", "ruff", "check"]);
 for (const each of tiers) tier(each);

@@ -33,10 +33,18 @@ export function addLabOutputs(stack: LabStack): void {
   if (bastion) {
     const region = stack.deployment.region;
     output("bastion_id", bastion.instanceId, "SSM-only migration workstation");
-    output("bastion_session_command", `aws ssm start-session --region ${region} --target ${bastion.instanceId}`, "Open a shell on the bastion");
+    output(
+      "bastion_session_command",
+      `aws ssm start-session --region ${region} --target ${bastion.instanceId}`,
+      "Open a shell on the bastion",
+    );
     for (const side of [stack.source, stack.target]) {
       const port = FORWARDED_PORTS[side.role];
-      output(`${side.role}_port_forward_command`, forwardCommand(region, bastion.instanceId, side.endpointDnsName, port), psqlHint(port, side));
+      output(
+        `${side.role}_port_forward_command`,
+        forwardCommand(region, bastion.instanceId, side.endpointDnsName, port),
+        psqlHint(port, side),
+      );
     }
   }
 }

@@ -18,10 +18,7 @@ export class DeploymentFileError extends Error {
 
 /** `network.dms.privateSubnets[1]` from zod's `["network", "dms", "privateSubnets", 1]`. */
 export function formatFieldPath(path: ReadonlyArray<string | number>): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key),
-    "",
-  );
+  return path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
 }
 
 /** True when the schema gave this issue its own wording (e.g. the DMS mapping builders' unknown-key lists). */
@@ -35,9 +32,7 @@ function describeIssue(issue: ZodIssue): string {
     case "unrecognized_keys":
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")} (a typo?); remove or rename ${issue.keys.length > 1 ? "them" : "it"}`;
     case "invalid_type":
-      return issue.received === "undefined"
-        ? `is required (${issue.expected})`
-        : `must be ${issue.expected}, not ${issue.received}`;
+      return issue.received === "undefined" ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${issue.received}`;
     case "invalid_union_discriminator":
       return `must be one of ${issue.options.map((option) => JSON.stringify(option)).join(", ")}`;
     default:

@@ -14,7 +14,8 @@ export const GIB = 1024 ** 3;
 /** Why `id` cannot be a DMS replication task identifier, or undefined when it can. */
 function taskIdProblem(id: string): string | undefined {
   if (id.length === 0) return "is empty; name the task, e.g. dms-task-demo";
-  if (id.length > TASK_ID_MAX_LENGTH) return `is ${id.length} characters; use at most ${TASK_ID_MAX_LENGTH} (DMS allows 255 with the deployment prefix)`;
+  if (id.length > TASK_ID_MAX_LENGTH)
+    return `is ${id.length} characters; use at most ${TASK_ID_MAX_LENGTH} (DMS allows 255 with the deployment prefix)`;
   // Lower case only, like the deployment name that prefixes it, so the physical id has one style and
   // two ids never differ by case alone.
   if (!/^[a-z]/.test(id)) return `"${id}" must start with a lower-case letter (a DMS task identifier)`;
@@ -45,7 +46,10 @@ export const migrationTaskSchema = z
       .number()
       .int("must be a whole number")
       .min(1, "must be 1 or more")
-      .max(MAX_FULL_LOAD_SUBTASKS_LIMIT, `DMS loads at most ${MAX_FULL_LOAD_SUBTASKS_LIMIT} tables in parallel; use ${MAX_FULL_LOAD_SUBTASKS_LIMIT} or less`)
+      .max(
+        MAX_FULL_LOAD_SUBTASKS_LIMIT,
+        `DMS loads at most ${MAX_FULL_LOAD_SUBTASKS_LIMIT} tables in parallel; use ${MAX_FULL_LOAD_SUBTASKS_LIMIT} or less`,
+      )
       .optional(),
     /**
      * ReplicationTaskSettings overrides in DMS's PascalCase, merged over the lab's defaults; the schema
@@ -86,7 +90,11 @@ const monitoringSchema = z
     /** Source cluster OldestReplicationSlotLag alarm above this many bytes of WAL. @default 1 GiB */
     replicationSlotLagThresholdBytes: z.number().int().positive("must be more than 0 bytes").default(GIB),
     /** Source cluster TransactionLogsDiskUsage alarm above this many bytes (WAL a slot holds back). @default 5 GiB */
-    transactionLogsDiskUsageThresholdBytes: z.number().int().positive("must be more than 0 bytes").default(5 * GIB),
+    transactionLogsDiskUsageThresholdBytes: z
+      .number()
+      .int()
+      .positive("must be more than 0 bytes")
+      .default(5 * GIB),
   })
   .strict();
 

@@ -16,7 +16,9 @@ export interface RuntimeSettings {
 export const PROJECT_ROOT = resolve(__dirname, "..");
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
-  const filter = env.LAB_DEPLOYMENTS?.split(",").map((name) => name.trim()).filter(Boolean);
+  const filter = env.LAB_DEPLOYMENTS?.split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   return {
     variablesDir: resolve(env.LAB_VARIABLES_DIR ?? resolve(PROJECT_ROOT, "variables")),
     deploymentFilter: filter && filter.length > 0 ? filter : undefined,

@@ -87,7 +87,10 @@ const backendSchema = z.discriminatedUnion("type", [
 
 const maintenanceWindow = z
   .string()
-  .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, "use ddd:hh24:mi-ddd:hh24:mi, e.g. sun:05:00-sun:06:00");
+  .regex(
+    /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/,
+    "use ddd:hh24:mi-ddd:hh24:mi, e.g. sun:05:00-sun:06:00",
+  );
 
 const databaseSchema = z
   .object({
@@ -97,7 +100,10 @@ const databaseSchema = z
       .regex(/^16\.\d+$/, "use an Aurora PostgreSQL 16.x version such as 16.6 (the parameter group family is aurora-postgresql16)")
       .default("16.6"),
     /** Instance class of every instance in the cluster. @default "db.t4g.medium" */
-    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "use an RDS instance class such as db.t4g.medium").default("db.t4g.medium"),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "use an RDS instance class such as db.t4g.medium")
+      .default("db.t4g.medium"),
     /** Number of instances (1 writer + readers). @default 1 */
     instances: z.number().int().min(1).max(15).default(1),
     /** Master user name; its password is generated and kept by RDS in Secrets Manager. @default "postgres" */
@@ -114,7 +120,10 @@ const databaseSchema = z
     /** Days of automated backups. @default 1 */
     backupRetentionDays: z.number().int().min(1).max(35).default(1),
     /** UTC backup window, hh24:mi-hh24:mi. @default "03:00-04:00" */
-    preferredBackupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "use hh24:mi-hh24:mi, e.g. 03:00-04:00").default("03:00-04:00"),
+    preferredBackupWindow: z
+      .string()
+      .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "use hh24:mi-hh24:mi, e.g. 03:00-04:00")
+      .default("03:00-04:00"),
     /** UTC maintenance window, ddd:hh24:mi-ddd:hh24:mi. @default "sun:05:00-sun:06:00" */
     preferredMaintenanceWindow: maintenanceWindow.default("sun:05:00-sun:06:00"),
     /** Refuse deletion through the API. @default false */
@@ -165,7 +174,9 @@ const privateLinkSchema = z
      * @default only this account (its root ARN)
      */
     allowedPrincipals: z
-      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/, "use an IAM ARN such as arn:aws:iam::123456789012:root"))
+      .array(
+        z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/, "use an IAM ARN such as arn:aws:iam::123456789012:root"),
+      )
       .min(1, "is empty; list at least one principal, or remove the field to allow only this account")
       .optional(),
   })
@@ -180,11 +191,17 @@ const dmsSchema = z
      */
     serviceRoles: z.enum(["create", "adopt"]).default("create"),
     /** Replication instance class. @default "dms.t3.medium" */
-    instanceClass: z.string().regex(/^dms\.[a-z0-9]+\.[a-z0-9]+$/, "use a DMS instance class such as dms.t3.medium").default("dms.t3.medium"),
+    instanceClass: z
+      .string()
+      .regex(/^dms\.[a-z0-9]+\.[a-z0-9]+$/, "use a DMS instance class such as dms.t3.medium")
+      .default("dms.t3.medium"),
     /** Storage in GiB. @default 50 */
     allocatedStorage: z.number().int().min(5).max(6144).default(50),
     /** DMS engine version. @default "3.5.4" */
-    engineVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "use a DMS engine version such as 3.5.4").default("3.5.4"),
+    engineVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, "use a DMS engine version such as 3.5.4")
+      .default("3.5.4"),
     /** A standby in a second zone. @default false */
     multiAz: z.boolean().default(false),
     /** UTC maintenance window. @default "sun:06:00-sun:07:00" */
@@ -197,7 +214,10 @@ const bastionSchema = z
     /** Create the SSM-only bastion (the migration workstation). @default true */
     enabled: z.boolean().default(true),
     /** EC2 instance type; Graviton types (t4g, m7g...) get the arm64 AMI. @default "t4g.micro" */
-    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "use an EC2 instance type such as t4g.micro").default("t4g.micro"),
+    instanceType: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "use an EC2 instance type such as t4g.micro")
+      .default("t4g.micro"),
     /** Root volume size in GiB (the AL2023 image needs 8 at least). @default 8 */
     rootVolumeGiB: z.number().int().min(8).max(100).default(8),
   })

@@ -35,10 +35,31 @@ type TransformationAction = (typeof TRANSFORMATION_ACTIONS)[number];
 
 /** DMS's own type names for `data-type.type` (not the engines' names). */
 export const DMS_DATA_TYPES = [
-  "bytes", "date", "time", "datetime",
-  "int1", "int2", "int4", "int8", "numeric", "real4", "real8",
-  "string", "uint1", "uint2", "uint4", "uint8", "wstring",
-  "blob", "nclob", "clob", "boolean", "set", "list", "map", "tuple",
+  "bytes",
+  "date",
+  "time",
+  "datetime",
+  "int1",
+  "int2",
+  "int4",
+  "int8",
+  "numeric",
+  "real4",
+  "real8",
+  "string",
+  "uint1",
+  "uint2",
+  "uint4",
+  "uint8",
+  "wstring",
+  "blob",
+  "nclob",
+  "clob",
+  "boolean",
+  "set",
+  "list",
+  "map",
+  "tuple",
 ] as const;
 type DmsDataTypeName = (typeof DMS_DATA_TYPES)[number];
 
@@ -268,7 +289,10 @@ const transformationRuleObject = strictObject("a transformation rule", {
   value: z.string({ invalid_type_error: "value must be a string" }).min(1, { message: "value must not be empty" }).optional(),
   oldValue: z.string({ invalid_type_error: "oldValue must be a string" }).min(1, { message: "oldValue must not be empty" }).optional(),
   /** SQLite expression DMS evaluates for an added column (e.g. `$first_name||' '||$last_name`). */
-  expression: z.string({ invalid_type_error: "expression must be a string" }).min(1, { message: "expression must not be empty" }).optional(),
+  expression: z
+    .string({ invalid_type_error: "expression must be a string" })
+    .min(1, { message: "expression must not be empty" })
+    .optional(),
   dataType: dataTypeSchema.optional(),
 });
 
@@ -345,7 +369,7 @@ export const tableMappingRuleSchema = z
   .superRefine((r, ctx) => (r.type === "selection" ? refineSelection(r, ctx) : refineTransformation(r, ctx)));
 
 const MISSING_INCLUDE_MESSAGE =
-  'DMS rejects table mappings without a selection rule that includes tables: add one such as ' +
+  "DMS rejects table mappings without a selection rule that includes tables: add one such as " +
   '{ "type": "selection", "action": "include", "schema": "demo_schema", "table": "%" }';
 
 function duplicateNameMessage(name: string, index: number, firstIndex: number): string {
@@ -380,4 +404,3 @@ export const tableMappingRulesSchema = z
       ctx.addIssue({ code: "custom", path: [], message: MISSING_INCLUDE_MESSAGE });
     }
   });
-

@@ -278,7 +278,9 @@ const overridesObject = z
     errorMap: (issue, ctx) => {
       if (issue.code === "unrecognized_keys") return { message: unknownSectionMessage(issue.keys) };
       if (issue.code === "invalid_type") {
-        return { message: 'task-settings overrides must be an object keyed by section, e.g. { "FullLoadSettings": { "MaxFullLoadSubTasks": 8 } }' };
+        return {
+          message: 'task-settings overrides must be an object keyed by section, e.g. { "FullLoadSettings": { "MaxFullLoadSubTasks": 8 } }',
+        };
       }
       return { message: ctx.defaultError };
     },

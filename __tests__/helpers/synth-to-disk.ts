@@ -8,7 +8,11 @@ import type { RuntimeSettings } from "../../variables/runtime";
 import type { Deployment } from "../../variables/schema";
 
 /** Returns the folder of each synthesized stack, keyed by stack id. */
-export function synthToDisk(deployments: readonly Deployment[], runtime: RuntimeSettings, outdir = mkdtempSync(join(tmpdir(), "lab-synth-"))): Record<string, string> {
+export function synthToDisk(
+  deployments: readonly Deployment[],
+  runtime: RuntimeSettings,
+  outdir = mkdtempSync(join(tmpdir(), "lab-synth-")),
+): Record<string, string> {
   const app = new App({ outdir, skipValidation: false });
   const stackIds: string[] = [];
   for (const deployment of deployments) {

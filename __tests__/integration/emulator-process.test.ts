@@ -55,7 +55,13 @@ describe("a saved record whose pid is no longer our emulator", () => {
 
   function recordPointingAt(pid: number, extra: Partial<EmulatorRecord> = {}): EmulatorProcess {
     const workDir = mkdtempSync(join(tmpdir(), "lab-emulator-stale-"));
-    const record: EmulatorRecord = { pid, url: "http://127.0.0.1:1", logFile: join(workDir, "emulator.log"), startedAt: new Date().toISOString(), ...extra };
+    const record: EmulatorRecord = {
+      pid,
+      url: "http://127.0.0.1:1",
+      logFile: join(workDir, "emulator.log"),
+      startedAt: new Date().toISOString(),
+      ...extra,
+    };
     writeFileSync(join(workDir, "emulator.json"), JSON.stringify(record));
     return new EmulatorProcess(workDir);
   }

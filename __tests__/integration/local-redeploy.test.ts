@@ -12,21 +12,29 @@ const account = new EmulatedAccount("local-redeploy");
 describe.sequential("`local` deployed again after a destroy", () => {
   let stackDirs: string[];
 
-  it("deploys the account and lab stacks, then destroys them to nothing", async () => {
-    const byId = account.synth(shippedDeployment("local"));
-    stackDirs = [byId["local-account"], byId["local-lab"]];
-    await deployInOrder(stackDirs);
-    expect((await account.inventory("local")).db_clusters).toEqual(["local-source", "local-target"]);
-    await destroyInReverse(stackDirs);
-    expect(await account.inventory("local")).toEqual({});
-  }, STEP_TIMEOUT_MS);
+  it(
+    "deploys the account and lab stacks, then destroys them to nothing",
+    async () => {
+      const byId = account.synth(shippedDeployment("local"));
+      stackDirs = [byId["local-account"], byId["local-lab"]];
+      await deployInOrder(stackDirs);
+      expect((await account.inventory("local")).db_clusters).toEqual(["local-source", "local-target"]);
+      await destroyInReverse(stackDirs);
+      expect(await account.inventory("local")).toEqual({});
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it("deploys them again (no name left reserved), then destroys them to nothing", async () => {
-    await deployInOrder(stackDirs);
-    const left = await account.inventory("local");
-    expect(left.db_clusters).toEqual(["local-source", "local-target"]);
-    expect(left.load_balancers).toEqual(["local-source-nlb", "local-target-nlb"]);
-    await destroyInReverse(stackDirs);
-    expect(await account.inventory("local")).toEqual({});
-  }, STEP_TIMEOUT_MS);
+  it(
+    "deploys them again (no name left reserved), then destroys them to nothing",
+    async () => {
+      await deployInOrder(stackDirs);
+      const left = await account.inventory("local");
+      expect(left.db_clusters).toEqual(["local-source", "local-target"]);
+      expect(left.load_balancers).toEqual(["local-source-nlb", "local-target-nlb"]);
+      await destroyInReverse(stackDirs);
+      expect(await account.inventory("local")).toEqual({});
+    },
+    STEP_TIMEOUT_MS,
+  );
 });

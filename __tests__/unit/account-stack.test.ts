@@ -2,7 +2,17 @@
 import type { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { describe, expect, it } from "vitest";
 import { AccountStack } from "../../stacks/account-stack";
-import { buildStacks, defined, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import {
+  buildStacks,
+  defined,
+  ref,
+  resourcesOfType,
+  SHIPPED,
+  shipped,
+  synthesize,
+  variantDeployment,
+  type SynthesizedStack,
+} from "../helpers/synth";
 
 const deployments = SHIPPED;
 
@@ -41,15 +51,28 @@ describe.each(deployments)("%s-account", (name) => {
 
   it("creates exactly the two fixed-name roles, trusted by DMS, each with its AWS managed policy", () => {
     const roles = resourcesOfType(synth, "aws_iam_role");
-    expect(Object.values(roles).map((role) => role.name).sort()).toEqual(Object.keys(MANAGED_POLICY_OF_ROLE).sort());
+    expect(
+      Object.values(roles)
+        .map((role) => role.name)
+        .sort(),
+    ).toEqual(Object.keys(MANAGED_POLICY_OF_ROLE).sort());
     const partition = ref(account, account.node.findChild("Partition") as DataAwsPartition, "data.aws_partition", "partition");
     const attachments = Object.values(resourcesOfType(synth, "aws_iam_role_policy_attachment"));
     expect(attachments).toHaveLength(2);
     for (const [logicalId, role] of Object.entries(roles)) {
-      const policyArns = attachments.filter((attachment) => attachment.role === `\${aws_iam_role.${logicalId}.name}`).map((attachment) => attachment.policy_arn);
-      expect(policyArns).toEqual([`arn:${partition}:iam::aws:policy/${MANAGED_POLICY_OF_ROLE[role.name as keyof typeof MANAGED_POLICY_OF_ROLE]}`]);
-      const trust = synth.data?.aws_iam_policy_document?.[String(role.assume_role_policy).replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")];
-      expect(trust?.statement).toEqual([{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["dms.amazonaws.com"] }] }]);
+      const policyArns = attachments
+        .filter((attachment) => attachment.role === `\${aws_iam_role.${logicalId}.name}`)
+        .map((attachment) => attachment.policy_arn);
+      expect(policyArns).toEqual([
+        `arn:${partition}:iam::aws:policy/${MANAGED_POLICY_OF_ROLE[role.name as keyof typeof MANAGED_POLICY_OF_ROLE]}`,
+      ]);
+      const trust =
+        synth.data?.aws_iam_policy_document?.[
+          String(role.assume_role_policy).replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")
+        ];
+      expect(trust?.statement).toEqual([
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["dms.amazonaws.com"] }] },
+      ]);
     }
   });
 

@@ -56,7 +56,12 @@ describe("AuroraPostgres", () => {
     expect(devInstances).toHaveLength(2);
     const prodInstances = Object.values(resourcesOfType(prodSynth, "aws_rds_cluster_instance"));
     expect(prodInstances).toHaveLength(4);
-    expect(prodInstances.map((instance) => instance.identifier).sort()).toEqual(["prod-source-1", "prod-source-2", "prod-target-1", "prod-target-2"]);
+    expect(prodInstances.map((instance) => instance.identifier).sort()).toEqual([
+      "prod-source-1",
+      "prod-source-2",
+      "prod-target-1",
+      "prod-target-2",
+    ]);
     for (const instance of [...devInstances, ...prodInstances]) expect(instance.publicly_accessible).toBe(false);
   });
 

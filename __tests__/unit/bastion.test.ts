@@ -4,7 +4,19 @@ import { describe, expect, it } from "vitest";
 import { architectureOf } from "../../constructs/access/bastion";
 import type { LabStack } from "../../stacks/lab-stack";
 import type { Deployment } from "../../variables/schema";
-import { buildStacks, defined, ref, resourcesOfType, SHIPPED, shipped, synthesize, referenced, variantDeployment, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
+import {
+  buildStacks,
+  defined,
+  ref,
+  resourcesOfType,
+  SHIPPED,
+  shipped,
+  synthesize,
+  referenced,
+  variantDeployment,
+  type PolicyStatement,
+  type SynthesizedStack,
+} from "../helpers/synth";
 
 const deployments = SHIPPED;
 
@@ -24,7 +36,8 @@ const withoutBastion = synthesizeLab(
   }),
 );
 
-const dnsName = (lab: LabStack, path: LabStack["source"]["privateLink"]) => ref(lab, path.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name");
+const dnsName = (lab: LabStack, path: LabStack["source"]["privateLink"]) =>
+  ref(lab, path.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name");
 
 describe.each(deployments)("bastion of %s-lab", (name) => {
   const { deployment, stacks, lab: synth } = shipped(name);
@@ -44,7 +57,10 @@ describe.each(deployments)("bastion of %s-lab", (name) => {
     const dmsSubnets = lab.dmsNetwork.privateSubnets.map((subnet) => ref(lab, subnet, "aws_subnet", "id"));
     expect(dmsSubnets).toContain(instance.subnet_id);
     expect(instance.vpc_security_group_ids).toEqual([bastionGroup]);
-    expect(instance.root_block_device).toMatchObject({ encrypted: true, kms_key_id: ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn") });
+    expect(instance.root_block_device).toMatchObject({
+      encrypted: true,
+      kms_key_id: ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn"),
+    });
   });
 
   it("has no ingress rule at all, only egress", () => {
@@ -57,8 +73,12 @@ describe.each(deployments)("bastion of %s-lab", (name) => {
     const profile = referenced(synth, instance.iam_instance_profile);
     expect(profile.role).toBe(ref(lab, bastion.role, "aws_iam_role", "name"));
     const partition = ref(lab, lab.node.findChild("Partition") as DataAwsPartition, "data.aws_partition", "partition");
-    const attachments = Object.values(resourcesOfType(synth, "aws_iam_role_policy_attachment")).filter((attachment) => attachment.role === profile.role);
-    expect(attachments.map((attachment) => attachment.policy_arn)).toEqual([`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`]);
+    const attachments = Object.values(resourcesOfType(synth, "aws_iam_role_policy_attachment")).filter(
+      (attachment) => attachment.role === profile.role,
+    );
+    expect(attachments.map((attachment) => attachment.policy_arn)).toEqual([
+      `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    ]);
   });
 
   it("may run the runbook without any wildcard action", () => {
@@ -116,7 +136,9 @@ describe("bastion settings of a deployment", () => {
     const dmsGroup = ref(lab, lab.replicationInstance.connections.securityGroup, "aws_security_group", "id");
     for (const path of [lab.source.privateLink, lab.target.privateLink]) {
       const endpointGroup = ref(lab, path.connections.securityGroup, "aws_security_group", "id");
-      expect(ingress.filter((rule) => rule.security_group_id === endpointGroup).map((rule) => rule.referenced_security_group_id)).toEqual([dmsGroup]);
+      expect(ingress.filter((rule) => rule.security_group_id === endpointGroup).map((rule) => rule.referenced_security_group_id)).toEqual([
+        dmsGroup,
+      ]);
     }
   });
 });

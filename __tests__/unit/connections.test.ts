@@ -10,7 +10,12 @@ function fixture() {
   new AwsProvider(stack, "aws", { region: "us-east-1" });
   const group = (id: string, label: string, defaultPort?: number) =>
     new Connections(stack, id, { name: id.toLowerCase(), description: `${label} group`, vpcId: "vpc-1", label, defaultPort });
-  return { stack, database: group("Database", "db", 5432), client: group("Client", "dms"), endpoints: group("Endpoints", "endpoints", 443) };
+  return {
+    stack,
+    database: group("Database", "db", 5432),
+    client: group("Client", "dms"),
+    endpoints: group("Endpoints", "endpoints", 443),
+  };
 }
 
 describe("Connections", () => {
@@ -55,7 +60,11 @@ describe("Connections", () => {
     const { stack, database, client } = fixture();
     database.allowFrom(client);
     database.allowFrom(client, 6432);
-    expect(Object.values(resourcesOfType(synthesize(stack), "aws_vpc_security_group_ingress_rule")).map((rule) => rule.from_port).sort()).toEqual([5432, 6432]);
+    expect(
+      Object.values(resourcesOfType(synthesize(stack), "aws_vpc_security_group_ingress_rule"))
+        .map((rule) => rule.from_port)
+        .sort(),
+    ).toEqual([5432, 6432]);
   });
 
   it("refuses a rule without a port when the group has no default port", () => {
@@ -68,13 +77,17 @@ describe("Connections", () => {
     const { stack, database, client } = fixture();
     const impostor = new Connections(stack, "Impostor", { name: "impostor", description: "x", vpcId: "vpc-2", label: "dms" });
     database.allowFrom(client);
-    expect(errorOf(() => database.allowFrom(impostor))).toBe('connections/Database: two different peers are labelled "dms"; give each peer its own label');
+    expect(errorOf(() => database.allowFrom(impostor))).toBe(
+      'connections/Database: two different peers are labelled "dms"; give each peer its own label',
+    );
   });
 
   it("refuses a port that is not known at synth (it would name the rule resource)", () => {
     const { database, client } = fixture();
     const tokenPort = Fn.tonumber("5432");
-    expect(errorOf(() => database.allowFrom(client, tokenPort))).toMatch(/^connections\/Database: a rule's port and peer label name its resource, so they must be known at synth/);
+    expect(errorOf(() => database.allowFrom(client, tokenPort))).toMatch(
+      /^connections\/Database: a rule's port and peer label name its resource, so they must be known at synth/,
+    );
   });
 
   it("refuses ingress from the whole internet, v4 or v6 style", () => {

@@ -214,12 +214,16 @@ describe("rejected deployment files", () => {
   test.each([
     ["an unexpected token", '{\n  "region": "us-east-1",\n  "availabilityZones": [,]\n}', 'line 3, column 25: unexpected ","'],
     ["an unexpected token near the start", '{"a": tru}', 'line 1, column 10: unexpected "}"'],
-    ["an unexpected token in a long line", `{"region": "us-east-1", "tags": {"team": "data"}, "x": [1, 2,, 3]}`, 'line 1, column 62: unexpected ","'],
+    [
+      "an unexpected token in a long line",
+      `{"region": "us-east-1", "tags": {"team": "data"}, "x": [1, 2,, 3]}`,
+      'line 1, column 62: unexpected ","',
+    ],
     ["a byte-order mark", "\ufeff{}", "line 1, column 1: unexpected U+FEFF"],
     ["a trailing comma", '{\n  "region": "us-east-1",\n}', "line 3, column 1: Expected double-quoted property name"],
     ["a missing closing brace", '{\n  "a": {\n    "b": 1\n  }\n\n', "line 4, column 4: Expected ',' or '}' after property value"],
     ["an unterminated string", '{\n  "region": "us-east-1\n}', "line 2, column 23: Bad control character in string literal"],
-    ["text after the object", '{}\n}', "line 2, column 1: Unexpected non-whitespace character after JSON"],
+    ["text after the object", "{}\n}", "line 2, column 1: Unexpected non-whitespace character after JSON"],
     ["an empty file", "\n", "line 1, column 1: unexpected end of the file"],
   ])("malformed JSON names the line and column: %s", (_case, content, where) => {
     const path = writeDeploymentFile("dev.json", content);

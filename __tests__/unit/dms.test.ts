@@ -3,7 +3,19 @@ import { describe, expect, it } from "vitest";
 import { DMS_SERVICE_ROLES } from "../../constructs/dms/service-roles";
 import type { LabStack } from "../../stacks/lab-stack";
 import type { Deployment } from "../../variables/schema";
-import { buildStacks, ref, resourcesOfType, SHIPPED, shipped, synthesize, referenced, variantDeployment, type PolicyStatement, type ShippedName, type SynthesizedStack } from "../helpers/synth";
+import {
+  buildStacks,
+  ref,
+  resourcesOfType,
+  SHIPPED,
+  shipped,
+  synthesize,
+  referenced,
+  variantDeployment,
+  type PolicyStatement,
+  type ShippedName,
+  type SynthesizedStack,
+} from "../helpers/synth";
 
 const deployments = SHIPPED;
 
@@ -26,8 +38,20 @@ const sameResource = (reference: unknown, attribute: string) => String(reference
 
 function endpointsOf(lab: LabStack) {
   return [
-    { type: "source", endpoint: lab.source.endpoint, secret: lab.source.secret, database: lab.source.database, path: lab.source.privateLink },
-    { type: "target", endpoint: lab.target.endpoint, secret: lab.target.secret, database: lab.target.database, path: lab.target.privateLink },
+    {
+      type: "source",
+      endpoint: lab.source.endpoint,
+      secret: lab.source.secret,
+      database: lab.source.database,
+      path: lab.source.privateLink,
+    },
+    {
+      type: "target",
+      endpoint: lab.target.endpoint,
+      secret: lab.target.secret,
+      database: lab.target.database,
+      path: lab.target.privateLink,
+    },
   ] as const;
 }
 
@@ -42,7 +66,12 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
     expect(instance).toMatchObject({
       publicly_accessible: false,
       kms_key_arn: keyArn,
-      replication_subnet_group_id: ref(lab, lab.replicationInstance.subnetGroup, "aws_dms_replication_subnet_group", "replication_subnet_group_id"),
+      replication_subnet_group_id: ref(
+        lab,
+        lab.replicationInstance.subnetGroup,
+        "aws_dms_replication_subnet_group",
+        "replication_subnet_group_id",
+      ),
       vpc_security_group_ids: [ref(lab, lab.replicationInstance.connections.securityGroup, "aws_security_group", "id")],
     });
     const subnetGroup = resourcesOfType(synth, "aws_dms_replication_subnet_group")[lab.getLogicalId(lab.replicationInstance.subnetGroup)];
@@ -63,7 +92,11 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
     for (const resource of [instance, subnetGroup]) {
       const lookups = (resource.depends_on as string[]).filter((dependency) => dependency.startsWith("data.aws_iam_role."));
       const names = lookups.map((lookup) => synth.data?.aws_iam_role?.[lookup.slice("data.aws_iam_role.".length)]?.name);
-      expect(names.sort()).toEqual(Object.values(DMS_SERVICE_ROLES).map((role) => role.name).sort());
+      expect(names.sort()).toEqual(
+        Object.values(DMS_SERVICE_ROLES)
+          .map((role) => role.name)
+          .sort(),
+      );
     }
   });
 
@@ -102,7 +135,8 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
   });
 
   it("lets the regional DMS principal assume the access role, which reads exactly the two endpoint secrets", () => {
-    const roleArn = resourcesOfType(synth, "aws_dms_endpoint")[lab.getLogicalId(lab.source.endpoint.endpoint)].secrets_manager_access_role_arn;
+    const roleArn = resourcesOfType(synth, "aws_dms_endpoint")[lab.getLogicalId(lab.source.endpoint.endpoint)]
+      .secrets_manager_access_role_arn;
     const role = referenced(synth, roleArn);
     const trust = referenced(synth, role.assume_role_policy).statement as PolicyStatement[];
     expect(trust).toEqual([
@@ -112,7 +146,9 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
       }),
     ]);
 
-    const policies = Object.values(resourcesOfType(synth, "aws_iam_role_policy")).filter((policy) => policy.role === sameResource(roleArn, "id"));
+    const policies = Object.values(resourcesOfType(synth, "aws_iam_role_policy")).filter(
+      (policy) => policy.role === sameResource(roleArn, "id"),
+    );
     const statements = policies.flatMap((policy) => referenced(synth, policy.policy).statement as PolicyStatement[]);
     const readable = statements
       .filter((statement) => statement.actions?.includes("secretsmanager:GetSecretValue"))

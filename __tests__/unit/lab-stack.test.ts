@@ -1,6 +1,16 @@
 // The `<name>-lab` stack of every shipped deployment: what each must hold, and what none may hold.
 import { describe, expect, it } from "vitest";
-import { buildStacks, resourcesOfType, SHIPPED, shipped, shippedDeployment, synthesize, TEST_RUNTIME, type ShippedName, type SynthesizedStack } from "../helpers/synth";
+import {
+  buildStacks,
+  resourcesOfType,
+  SHIPPED,
+  shipped,
+  shippedDeployment,
+  synthesize,
+  TEST_RUNTIME,
+  type ShippedName,
+  type SynthesizedStack,
+} from "../helpers/synth";
 
 const deployments = SHIPPED;
 const synthesized = (name: ShippedName) => ({ stack: shipped(name).stacks.lab, synth: shipped(name).lab });
@@ -11,7 +21,13 @@ const EXPECTED_PROVIDER: Record<ShippedName, { region: string; tags: Record<stri
   dev: { region: "us-east-1", tags: { Project: "dms-privatelink-lab", Deployment: "dev", ManagedBy: "cdktf", Environment: "dev" } },
   prod: {
     region: "eu-west-1",
-    tags: { Project: "dms-privatelink-lab", Deployment: "prod", ManagedBy: "cdktf", Environment: "prod", DataClassification: "confidential" },
+    tags: {
+      Project: "dms-privatelink-lab",
+      Deployment: "prod",
+      ManagedBy: "cdktf",
+      Environment: "prod",
+      DataClassification: "confidential",
+    },
   },
 };
 
@@ -52,9 +68,15 @@ describe.each(deployments)("%s-lab", (name) => {
     const interfaces = Object.values(resourcesOfType(synth, "aws_vpc_endpoint")).filter(
       (endpoint) => endpoint.vpc_endpoint_type === "Interface" && String(endpoint.service_name).startsWith("com.amazonaws."),
     );
-    expect(interfaces.map((endpoint) => String(endpoint.service_name).split(".").pop()).sort()).toEqual(
-      ["dms", "ec2messages", "kms", "logs", "secretsmanager", "ssm", "ssmmessages"],
-    );
+    expect(interfaces.map((endpoint) => String(endpoint.service_name).split(".").pop()).sort()).toEqual([
+      "dms",
+      "ec2messages",
+      "kms",
+      "logs",
+      "secretsmanager",
+      "ssm",
+      "ssmmessages",
+    ]);
   });
 
   it("admits no ingress from 0.0.0.0/0 or ::/0", () => {

@@ -61,13 +61,23 @@ describe.each(deployments)("%s-migration", (name) => {
 
   it("is its own stack, deployed after the lab and depending on it", () => {
     expect(stack.node.id).toBe(`${name}-migration`);
-    expect(stacks.all.map((each) => each.node.id)).toEqual([...(stacks.account ? [`${name}-account`] : []), `${name}-lab`, `${name}-migration`]);
+    expect(stacks.all.map((each) => each.node.id)).toEqual([
+      ...(stacks.account ? [`${name}-account`] : []),
+      `${name}-lab`,
+      `${name}-migration`,
+    ]);
     expect(stack.dependencies).toContain(stacks.lab);
   });
 
   it("holds no lab resource: only tasks, alarms, the topic, event subscriptions and the parameter", () => {
     expect(Object.keys(synth.resource ?? {}).sort()).toEqual(
-      expect.arrayContaining(["aws_cloudwatch_metric_alarm", "aws_dms_event_subscription", "aws_sns_topic", "aws_sns_topic_policy", "aws_ssm_parameter"]),
+      expect.arrayContaining([
+        "aws_cloudwatch_metric_alarm",
+        "aws_dms_event_subscription",
+        "aws_sns_topic",
+        "aws_sns_topic_policy",
+        "aws_ssm_parameter",
+      ]),
     );
     const allowed = new Set([
       "aws_cloudwatch_metric_alarm",
@@ -79,7 +89,15 @@ describe.each(deployments)("%s-migration", (name) => {
       "aws_ssm_parameter",
     ]);
     expect(Object.keys(synth.resource ?? {}).filter((type) => !allowed.has(type))).toEqual([]);
-    for (const labType of ["aws_vpc", "aws_rds_cluster", "aws_kms_key", "aws_lb", "aws_dms_replication_instance", "aws_dms_endpoint", "aws_secretsmanager_secret"]) {
+    for (const labType of [
+      "aws_vpc",
+      "aws_rds_cluster",
+      "aws_kms_key",
+      "aws_lb",
+      "aws_dms_replication_instance",
+      "aws_dms_endpoint",
+      "aws_secretsmanager_secret",
+    ]) {
       expect(resourcesOfType(synth, labType)).toEqual({});
     }
   });
@@ -88,14 +106,19 @@ describe.each(deployments)("%s-migration", (name) => {
     expect(synth.data?.terraform_remote_state).toBeUndefined();
     expect(Object.keys(labSynth.output ?? {}).filter((output) => output.startsWith("cross-stack-output"))).toEqual([]);
     expect(onlyDataOfType(synth, "aws_dms_replication_instance")).toEqual({ replication_instance_id: `${name}-dms` });
-    expect(Object.values(dataOfType(synth, "aws_dms_endpoint")).map((endpoint) => endpoint.endpoint_id).sort()).toEqual([`${name}-source`, `${name}-target`]);
+    expect(
+      Object.values(dataOfType(synth, "aws_dms_endpoint"))
+        .map((endpoint) => endpoint.endpoint_id)
+        .sort(),
+    ).toEqual([`${name}-source`, `${name}-target`]);
     expect(onlyDataOfType(synth, "aws_kms_alias")).toEqual({ name: `alias/${name}-lab` });
     expect(onlyDataOfType(synth, "aws_rds_cluster")).toEqual({ cluster_identifier: `${name}-source` });
   });
 
   it("looks up exactly the names the lab stack creates (the shared names cannot drift)", () => {
     const labNamesOf = (type: string, key: string) => Object.values(resourcesOfType(labSynth, type)).map((resource) => resource[key]);
-    const labNameTags = (type: string) => Object.values(resourcesOfType(labSynth, type)).map((resource) => (resource.tags as Json | undefined)?.Name);
+    const labNameTags = (type: string) =>
+      Object.values(resourcesOfType(labSynth, type)).map((resource) => (resource.tags as Json | undefined)?.Name);
     const lookedUp = (type: string, key: string) => Object.values(dataOfType(synth, type)).map((lookup) => lookup[key]);
     /** Every lookup of `type` (there are `count`) names something the lab creates. */
     const expectLabCreates = (type: string, key: string, count: number) => {
@@ -123,7 +146,10 @@ describe.each(deployments)("%s-migration", (name) => {
       .flatMap((document) => document.statement as Json[])
       .filter((statement) => statement.sid === "ServicesPublishToEncryptedTopics");
     expect(keyStatements).toHaveLength(1);
-    expect(keyStatements[0]).toMatchObject({ principals: [{ type: "Service", identifiers: [...ALARM_TOPIC_PUBLISHERS] }], actions: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+    expect(keyStatements[0]).toMatchObject({
+      principals: [{ type: "Service", identifiers: [...ALARM_TOPIC_PUBLISHERS] }],
+      actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    });
   });
 
   it("lets only this account's CloudWatch, DMS and EventBridge publish, over TLS", () => {
@@ -210,7 +236,9 @@ describe.each(deployments)("%s-migration", (name) => {
 
   it("gets the Deployment tag the bastion's start/stop permission is scoped by from the provider's default tags", () => {
     const [provider] = synth.provider?.aws ?? [];
-    expect(provider).toMatchObject({ default_tags: [{ tags: expect.objectContaining({ Project: "dms-privatelink-lab", Deployment: name }) }] });
+    expect(provider).toMatchObject({
+      default_tags: [{ tags: expect.objectContaining({ Project: "dms-privatelink-lab", Deployment: name }) }],
+    });
     for (const task of Object.values(resourcesOfType(synth, "aws_dms_replication_task"))) {
       expect(task.tags as Json).not.toHaveProperty("Deployment");
     }
@@ -248,7 +276,12 @@ describe.each(["local", "dev"] as const)("%s-migration's demo task", (name) => {
 
   it("alarms on CDCLatencySource and CDCLatencyTarget by instance identifier and the task ARN's last segment", () => {
     const dimensions = {
-      ReplicationInstanceIdentifier: dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_id"),
+      ReplicationInstanceIdentifier: dataRef(
+        stack,
+        stack.lab.replicationInstance,
+        "aws_dms_replication_instance",
+        "replication_instance_id",
+      ),
       ReplicationTaskIdentifier: `\${replace(${taskArn.slice(2, -1)}, "/^.*:/", "")}`,
     };
     for (const metric of ["CDCLatencySource", "CDCLatencyTarget"]) {
@@ -283,18 +316,23 @@ describe("every task's settings", () => {
     expect(tasks).toHaveLength(2);
   });
 
-  it.each(tasks.map((task) => [task.replication_task_id, task] as const))("%s: validation and logging on, no read-only key", (_id, task) => {
-    const settings = JSON.parse(String(task.replication_task_settings)) as { Logging: Json; ValidationSettings: Json };
-    expect(settings.Logging.EnableLogging).toBe(true);
-    expect(settings.ValidationSettings.EnableValidation).toBe(true);
-    expect(settings.Logging).not.toHaveProperty("CloudWatchLogGroup");
-    expect(settings.Logging).not.toHaveProperty("CloudWatchLogStream");
-  });
+  it.each(tasks.map((task) => [task.replication_task_id, task] as const))(
+    "%s: validation and logging on, no read-only key",
+    (_id, task) => {
+      const settings = JSON.parse(String(task.replication_task_settings)) as { Logging: Json; ValidationSettings: Json };
+      expect(settings.Logging.EnableLogging).toBe(true);
+      expect(settings.ValidationSettings.EnableValidation).toBe(true);
+      expect(settings.Logging).not.toHaveProperty("CloudWatchLogGroup");
+      expect(settings.Logging).not.toHaveProperty("CloudWatchLogStream");
+    },
+  );
 
   it("are byte-stable: a second synth gives the same strings, so a second plan shows no diff", () => {
     const again = Object.values(resourcesOfType(synthesize(buildStacks(shippedDeployment("dev")).migration), "aws_dms_replication_task"));
     const dev = Object.values(resourcesOfType(built("dev").synth, "aws_dms_replication_task"));
-    expect(again.map((task) => [task.replication_task_settings, task.table_mappings])).toEqual(dev.map((task) => [task.replication_task_settings, task.table_mappings]));
+    expect(again.map((task) => [task.replication_task_settings, task.table_mappings])).toEqual(
+      dev.map((task) => [task.replication_task_settings, task.table_mappings]),
+    );
   });
 });
 
@@ -304,7 +342,9 @@ describe("prod-migration without tasks", () => {
   it("holds no task, no CDC alarm and no task event subscription (one without source ids would cover the whole account)", () => {
     expect(resourcesOfType(synth, "aws_dms_replication_task")).toEqual({});
     expect(alarmsByMetric(synth, "CDCLatencySource")).toEqual([]);
-    expect(Object.values(resourcesOfType(synth, "aws_dms_event_subscription")).map((subscription) => subscription.source_type)).toEqual(["replication-instance"]);
+    expect(Object.values(resourcesOfType(synth, "aws_dms_event_subscription")).map((subscription) => subscription.source_type)).toEqual([
+      "replication-instance",
+    ]);
   });
 
   it("still holds the monitoring and the db_url parameter", () => {
@@ -318,8 +358,13 @@ describe("the deployment file's switches", () => {
 
   it("migration.cutover.pointAppAt: target flips db_url to the target's interface endpoint", () => {
     const host = `\${data.aws_vpc_endpoint.${stack.getLogicalId(stack.lab.target.interfaceEndpoint)}.dns_entry[0].dns_name}`;
-    expect(onlyResourceOfType(synth, "aws_ssm_parameter")).toMatchObject({ name: "/dev/app/db_url", insecure_value: `postgresql://${host}:5432/demo_db` });
-    expect(onlyResourceOfType(built("dev").synth, "aws_ssm_parameter").insecure_value).not.toEqual(onlyResourceOfType(synth, "aws_ssm_parameter").insecure_value);
+    expect(onlyResourceOfType(synth, "aws_ssm_parameter")).toMatchObject({
+      name: "/dev/app/db_url",
+      insecure_value: `postgresql://${host}:5432/demo_db`,
+    });
+    expect(onlyResourceOfType(built("dev").synth, "aws_ssm_parameter").insecure_value).not.toEqual(
+      onlyResourceOfType(synth, "aws_ssm_parameter").insecure_value,
+    );
   });
 
   it("migration.monitoring.email subscribes that address to the topic; without it there is no subscription", () => {

@@ -28,8 +28,17 @@ describe("LabNetwork", () => {
     const subnets = resourcesOfType(synth, "aws_subnet");
     const dmsSubnets = lab.dmsNetwork.privateSubnets.map((subnet) => subnets[lab.getLogicalId(subnet)]);
     expect(dmsSubnets).toEqual([
-      expect.objectContaining({ availability_zone: "us-east-1a", cidr_block: "10.0.1.0/24", map_public_ip_on_launch: false, vpc_id: ref(lab, lab.dmsNetwork.vpc, "aws_vpc", "id") }),
-      expect.objectContaining({ availability_zone: "us-east-1b", cidr_block: "10.0.2.0/24", vpc_id: ref(lab, lab.dmsNetwork.vpc, "aws_vpc", "id") }),
+      expect.objectContaining({
+        availability_zone: "us-east-1a",
+        cidr_block: "10.0.1.0/24",
+        map_public_ip_on_launch: false,
+        vpc_id: ref(lab, lab.dmsNetwork.vpc, "aws_vpc", "id"),
+      }),
+      expect.objectContaining({
+        availability_zone: "us-east-1b",
+        cidr_block: "10.0.2.0/24",
+        vpc_id: ref(lab, lab.dmsNetwork.vpc, "aws_vpc", "id"),
+      }),
     ]);
     expect(Object.keys(subnets)).toHaveLength(6);
   });
@@ -53,7 +62,13 @@ describe("LabNetwork", () => {
   it("rejects a subnet list that does not match the zones", () => {
     const stack = new TerraformStack(new App(), "probe");
     expect(
-      () => new LabNetwork(stack, "Net", { name: "x", cidr: "10.0.0.0/16", availabilityZones: ["a", "b"], privateSubnetCidrs: ["10.0.1.0/24"] }),
+      () =>
+        new LabNetwork(stack, "Net", {
+          name: "x",
+          cidr: "10.0.0.0/16",
+          availabilityZones: ["a", "b"],
+          privateSubnetCidrs: ["10.0.1.0/24"],
+        }),
     ).toThrow("probe/Net: 1 subnet CIDRs for 2 availability zones; give one per zone");
   });
 });
@@ -61,7 +76,9 @@ describe("LabNetwork", () => {
 describe("ServiceEndpoints in the DMS VPC", () => {
   it("creates one interface endpoint per service with private DNS, in the DMS VPC's subnets", () => {
     const endpoints = Object.values(resourcesOfType(synth, "aws_vpc_endpoint"));
-    const interfaces = endpoints.filter((endpoint) => endpoint.vpc_endpoint_type === "Interface" && String(endpoint.service_name).startsWith("com.amazonaws."));
+    const interfaces = endpoints.filter(
+      (endpoint) => endpoint.vpc_endpoint_type === "Interface" && String(endpoint.service_name).startsWith("com.amazonaws."),
+    );
     expect(interfaces.map((endpoint) => endpoint.service_name).sort()).toEqual(
       DMS_VPC_INTERFACE_SERVICES.map((service) => `com.amazonaws.us-east-1.${service}`).sort(),
     );
@@ -78,7 +95,9 @@ describe("ServiceEndpoints in the DMS VPC", () => {
   });
 
   it("adds the S3 gateway endpoint on the DMS VPC's route table", () => {
-    const gateways = Object.values(resourcesOfType(synth, "aws_vpc_endpoint")).filter((endpoint) => endpoint.vpc_endpoint_type === "Gateway");
+    const gateways = Object.values(resourcesOfType(synth, "aws_vpc_endpoint")).filter(
+      (endpoint) => endpoint.vpc_endpoint_type === "Gateway",
+    );
     expect(gateways).toEqual([
       expect.objectContaining({
         service_name: "com.amazonaws.us-east-1.s3",
@@ -89,9 +108,17 @@ describe("ServiceEndpoints in the DMS VPC", () => {
 
   it("admits HTTPS to the endpoints from the DMS VPC's CIDR only, with a description", () => {
     const groupId = ref(lab, lab.dmsServiceEndpoints.connections.securityGroup, "aws_security_group", "id");
-    const rules = Object.values(resourcesOfType(synth, "aws_vpc_security_group_ingress_rule")).filter((rule) => rule.security_group_id === groupId);
+    const rules = Object.values(resourcesOfType(synth, "aws_vpc_security_group_ingress_rule")).filter(
+      (rule) => rule.security_group_id === groupId,
+    );
     expect(rules).toEqual([
-      expect.objectContaining({ cidr_ipv4: "10.0.0.0/16", ip_protocol: "tcp", from_port: 443, to_port: 443, description: "vpc to endpoints on 443" }),
+      expect.objectContaining({
+        cidr_ipv4: "10.0.0.0/16",
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+        description: "vpc to endpoints on 443",
+      }),
     ]);
   });
 });

@@ -10,7 +10,18 @@ import { LabKey } from "../../constructs/encryption/lab-key";
 import type { Connections } from "../../constructs/network/connections";
 import { LabNetwork } from "../../constructs/network/lab-network";
 import type { LabStack } from "../../stacks/lab-stack";
-import { buildStacks, defined, errorOf, ref, resourcesOfType, SHIPPED, shipped, synthesize, variantDeployment, type SynthesizedStack } from "../helpers/synth";
+import {
+  buildStacks,
+  defined,
+  errorOf,
+  ref,
+  resourcesOfType,
+  SHIPPED,
+  shipped,
+  synthesize,
+  variantDeployment,
+  type SynthesizedStack,
+} from "../helpers/synth";
 
 const deployments = SHIPPED;
 
@@ -36,8 +47,7 @@ function pathsOf(lab: LabStack) {
   ] as const;
 }
 
-const groupId = (lab: LabStack, connections: Connections) =>
-  ref(lab, connections.securityGroup, "aws_security_group", "id");
+const groupId = (lab: LabStack, connections: Connections) => ref(lab, connections.securityGroup, "aws_security_group", "id");
 const subnetIds = (lab: LabStack, network: LabNetwork) => network.privateSubnets.map((subnet) => ref(lab, subnet, "aws_subnet", "id"));
 
 /** `arn:<partition>:iam::<this account>:root`, built from the stack's own data sources. */
@@ -48,7 +58,9 @@ function accountRootArn(lab: LabStack): string {
 }
 
 function rulesOn(synth: SynthesizedStack, type: "ingress" | "egress", securityGroupId: string) {
-  return Object.values(resourcesOfType(synth, `aws_vpc_security_group_${type}_rule`)).filter((rule) => rule.security_group_id === securityGroupId);
+  return Object.values(resourcesOfType(synth, `aws_vpc_security_group_${type}_rule`)).filter(
+    (rule) => rule.security_group_id === securityGroupId,
+  );
 }
 
 describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
@@ -66,9 +78,13 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
         subnets: subnetIds(lab, databaseNetwork),
         security_groups: [groupId(lab, path.loadBalancerConnections)],
       });
-      expect(groups[lab.getLogicalId(path.loadBalancerConnections.securityGroup)].vpc_id).toBe(ref(lab, databaseNetwork.vpc, "aws_vpc", "id"));
+      expect(groups[lab.getLogicalId(path.loadBalancerConnections.securityGroup)].vpc_id).toBe(
+        ref(lab, databaseNetwork.vpc, "aws_vpc", "id"),
+      );
     }
-    expect(groupId(lab, lab.source.privateLink.loadBalancerConnections)).not.toBe(groupId(lab, lab.target.privateLink.loadBalancerConnections));
+    expect(groupId(lab, lab.source.privateLink.loadBalancerConnections)).not.toBe(
+      groupId(lab, lab.target.privateLink.loadBalancerConnections),
+    );
   });
 
   it("forwards TCP 5432 to an ip target group with TCP health checks, a short drain and connection termination", () => {
@@ -125,7 +141,9 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
         security_group_ids: [groupId(lab, path.connections)],
       });
     }
-    const consumers = Object.values(endpoints).filter((endpoint) => String(endpoint.service_name).startsWith("${aws_vpc_endpoint_service."));
+    const consumers = Object.values(endpoints).filter((endpoint) =>
+      String(endpoint.service_name).startsWith("${aws_vpc_endpoint_service."),
+    );
     expect(consumers).toHaveLength(2);
   });
 
@@ -162,8 +180,12 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
   });
 
   it("outputs each interface endpoint's DNS name as the host for DMS and psql", () => {
-    expect(synth.output?.source_endpoint_dns?.value).toBe(ref(lab, lab.source.privateLink.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name"));
-    expect(synth.output?.target_endpoint_dns?.value).toBe(ref(lab, lab.target.privateLink.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name"));
+    expect(synth.output?.source_endpoint_dns?.value).toBe(
+      ref(lab, lab.source.privateLink.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name"),
+    );
+    expect(synth.output?.target_endpoint_dns?.value).toBe(
+      ref(lab, lab.target.privateLink.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name"),
+    );
   });
 });
 
@@ -188,7 +210,9 @@ describe("PrivateLink settings of a deployment", () => {
     expect(principals).toHaveLength(4);
     for (const { path } of pathsOf(lab)) {
       const serviceId = ref(lab, path.endpointService, "aws_vpc_endpoint_service", "id");
-      const arns = principals.filter((principal) => principal.vpc_endpoint_service_id === serviceId).map((principal) => principal.principal_arn);
+      const arns = principals
+        .filter((principal) => principal.vpc_endpoint_service_id === serviceId)
+        .map((principal) => principal.principal_arn);
       expect(arns.sort()).toEqual([OTHER_ACCOUNT, PARTNER_ROLE].sort());
     }
     expect(principals.map((principal) => principal.principal_arn)).not.toContain(accountRootArn(lab));
@@ -202,11 +226,22 @@ describe("PrivateLinkPath validation", () => {
     new AwsProvider(stack, "aws", { region: "us-east-1" });
     const settings = shipped("dev").deployment.databases.source;
     const network = (id: string, name: string) =>
-      new LabNetwork(stack, id, { name, cidr: "10.0.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b"], privateSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"] });
+      new LabNetwork(stack, id, {
+        name,
+        cidr: "10.0.0.0/16",
+        availabilityZones: ["us-east-1a", "us-east-1b"],
+        privateSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"],
+      });
     const databaseNetwork = network("DatabaseNetwork", "db");
     const consumerNetwork = network("ConsumerNetwork", "consumer");
     const encryptionKey = new LabKey(stack, "Key", { name: "key" });
-    const database = new AuroraPostgres(stack, "Database", { ...settings, name: "db", role: "source", network: databaseNetwork, encryptionKey });
+    const database = new AuroraPostgres(stack, "Database", {
+      ...settings,
+      name: "db",
+      role: "source",
+      network: databaseNetwork,
+      encryptionKey,
+    });
     const props = { name: "dev-source", role: "source", database, databaseNetwork, consumerNetwork, allowedPrincipals: [OTHER_ACCOUNT] };
     return { stack, props };
   }

@@ -13,7 +13,9 @@ const RELEASED: Record<string, string[]> = JSON.parse(readFileSync(join(__dirnam
 
 describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name) => {
   const synth = shipped(name).lab;
-  const addresses = new Set(Object.entries(synth.resource ?? {}).flatMap(([type, resources]) => Object.keys(resources).map((id) => `${type}.${id}`)));
+  const addresses = new Set(
+    Object.entries(synth.resource ?? {}).flatMap(([type, resources]) => Object.keys(resources).map((id) => `${type}.${id}`)),
+  );
   const moves = ([] as Array<{ from: string; to: string }>).concat((synth as { moved?: Array<{ from: string; to: string }> }).moved ?? []);
   const movedFrom = new Map(moves.map((move) => [move.from, move.to]));
 
@@ -37,7 +39,15 @@ describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name)
 
   it("moves the stateful resources of both sides: clusters, secrets, endpoint services, interface endpoints", () => {
     const movedTypes = new Set(moves.map((move) => move.from.split(".")[0]));
-    for (const type of ["aws_rds_cluster", "aws_rds_cluster_instance", "aws_secretsmanager_secret", "aws_vpc_endpoint_service", "aws_vpc_endpoint", "aws_lb", "aws_dms_endpoint"]) {
+    for (const type of [
+      "aws_rds_cluster",
+      "aws_rds_cluster_instance",
+      "aws_secretsmanager_secret",
+      "aws_vpc_endpoint_service",
+      "aws_vpc_endpoint",
+      "aws_lb",
+      "aws_dms_endpoint",
+    ]) {
       expect(moves.filter((move) => move.from.startsWith(`${type}.`)).length, type).toBeGreaterThanOrEqual(2);
       expect(movedTypes.has(type)).toBe(true);
     }

@@ -152,10 +152,7 @@ describe("source filters (Using source filters)", () => {
       [include({ ...employee, filters: [{ column: "empid", conditions: [{ operator: "gte", value: "100" }] }] })],
       documented,
     );
-    expectDocumented(
-      [include({ ...employee, filters: [{ column: "empid", conditions: [{ operator: "gte", value: 100 }] }] })],
-      documented,
-    );
+    expectDocumented([include({ ...employee, filters: [{ column: "empid", conditions: [{ operator: "gte", value: 100 }] }] })], documented);
   });
 
   it("emits the documented multiple-operators example with between", () => {
@@ -212,10 +209,17 @@ describe("source filters (Using source filters)", () => {
   it("emits the documented null, notbetween, noteq/notnull and date examples", () => {
     expectDocumented(
       [include({ ...employee, filters: [{ column: "dept", conditions: [{ operator: "null" }] }] })],
-      selection([{ "filter-type": "source", "column-name": "dept", "filter-conditions": [{ "filter-operator": "null" }] }]) as DmsTableMappings,
+      selection([
+        { "filter-type": "source", "column-name": "dept", "filter-conditions": [{ "filter-operator": "null" }] },
+      ]) as DmsTableMappings,
     );
     expectDocumented(
-      [include({ ...employee, filters: [{ column: "empid", conditions: [{ operator: "notbetween", startValue: "50", endValue: "75" }] }] })],
+      [
+        include({
+          ...employee,
+          filters: [{ column: "empid", conditions: [{ operator: "notbetween", startValue: "50", endValue: "75" }] }],
+        }),
+      ],
       selection([
         {
           "filter-type": "source",
@@ -407,10 +411,7 @@ describe("transformation rules (Transformation rules and actions)", () => {
   ])("emits the documented '$example' example", ({ rule, documented }) => {
     const rules = [include(includeTest), transform(rule)];
     const expected = {
-      rules: [
-        documentedIncludeTest,
-        { "rule-type": "transformation", "rule-id": "2", "rule-name": "2", ...documented },
-      ],
+      rules: [documentedIncludeTest, { "rule-type": "transformation", "rule-id": "2", "rule-name": "2", ...documented }],
     } as DmsTableMappings;
     expectDocumented(rules, expected);
   });
@@ -512,7 +513,14 @@ describe("stable output", () => {
       filters: [{ column: "accountnumber", conditions: [{ operator: "between", startValue: 1, endValue: 1000 }] }],
     }),
     transform({ target: "table", action: "convert-uppercase", schema: "demo_schema", table: "%" }),
-    transform({ target: "column", action: "add-column", schema: "%", table: "%", value: "v", dataType: { type: "numeric", precision: 9, scale: 2 } }),
+    transform({
+      target: "column",
+      action: "add-column",
+      schema: "%",
+      table: "%",
+      value: "v",
+      dataType: { type: "numeric", precision: 9, scale: 2 },
+    }),
   ];
 
   it("gives byte-identical JSON for the same input", () => {
@@ -535,7 +543,9 @@ describe("stable output", () => {
 // The rules as a deployment file gives them: every problem, as `tableMappings[1].value: ...` lines.
 function problems(rules: unknown): string {
   const result = tableMappingRulesSchema.safeParse(rules);
-  return result.success ? "" : result.error.issues.map((issue) => `${formatFieldPath(["tableMappings", ...issue.path])}: ${issue.message}`).join("\n");
+  return result.success
+    ? ""
+    : result.error.issues.map((issue) => `${formatFieldPath(["tableMappings", ...issue.path])}: ${issue.message}`).join("\n");
 }
 
 describe("validation (the deployment schema)", () => {
@@ -550,17 +560,32 @@ describe("validation (the deployment schema)", () => {
     ],
     ["not an array", { rules: [] }, /table-mapping rules must be an array/],
     ["unknown rule type", [include, { type: "selekshun" }], /tableMappings\[1\]\.type: type must be "selection" or "transformation"/],
-    ["empty schema", [{ ...include, schema: "" }], /tableMappings\[0\]\.schema: schema must not be empty: give an exact name or a wildcard pattern such as "%"/],
+    [
+      "empty schema",
+      [{ ...include, schema: "" }],
+      /tableMappings\[0\]\.schema: schema must not be empty: give an exact name or a wildcard pattern such as "%"/,
+    ],
     ["blank table", [{ ...include, table: "  " }], /tableMappings\[0\]\.table: table must not be empty/],
     ["padded name", [{ ...include, table: " demo " }], /must not start or end with whitespace/],
     ["missing table", [{ type: "selection", action: "include", schema: "a" }], /tableMappings\[0\]\.table: table is required/],
     ["misspelt key", [{ ...include, tabel: "x" }], /unknown key\(s\) "tabel" in a selection rule; allowed keys are/],
-    ["bad action", [{ ...include, action: "includ" }], /tableMappings\[0\]\.action: Invalid enum value\. Expected 'include' \| 'exclude' \| 'explicit'/],
-    ["explicit with a pattern", [{ ...include, action: "explicit" }], /"explicit" selects exactly one object, so table cannot contain "%": use "include"/],
+    [
+      "bad action",
+      [{ ...include, action: "includ" }],
+      /tableMappings\[0\]\.action: Invalid enum value\. Expected 'include' \| 'exclude' \| 'explicit'/,
+    ],
+    [
+      "explicit with a pattern",
+      [{ ...include, action: "explicit" }],
+      /"explicit" selects exactly one object, so table cannot contain "%": use "include"/,
+    ],
     ["bad load order", [{ ...include, loadOrder: 0 }], /loadOrder must be 1 or more/],
     [
       "filter on an exclude rule",
-      [include, { type: "selection", action: "exclude", schema: "a", table: "t", filters: [{ column: "c", conditions: [{ operator: "null" }] }] }],
+      [
+        include,
+        { type: "selection", action: "exclude", schema: "a", table: "t", filters: [{ column: "c", conditions: [{ operator: "null" }] }] },
+      ],
       /tableMappings\[1\]\.filters: DMS applies filters only to "include" rules/,
     ],
     [
@@ -585,7 +610,21 @@ describe("validation (the deployment schema)", () => {
     ],
     [
       "negative operator among others",
-      [{ ...include, table: "t", filters: [{ column: "c", conditions: [{ operator: "noteq", value: "1" }, { operator: "eq", value: "2" }] }] }],
+      [
+        {
+          ...include,
+          table: "t",
+          filters: [
+            {
+              column: "c",
+              conditions: [
+                { operator: "noteq", value: "1" },
+                { operator: "eq", value: "2" },
+              ],
+            },
+          ],
+        },
+      ],
       /negative operator \("noteq"\) only as the single condition of a filter: move it into a filter of its own/,
     ],
     [
@@ -627,18 +666,49 @@ describe("validation (the deployment schema)", () => {
       "add-column naming a column locator",
       [
         include,
-        { type: "transformation", target: "column", action: "add-column", schema: "a", table: "b", column: "c", value: "c", dataType: { type: "int4" } },
+        {
+          type: "transformation",
+          target: "column",
+          action: "add-column",
+          schema: "a",
+          table: "b",
+          column: "c",
+          value: "c",
+          dataType: { type: "int4" },
+        },
       ],
       /"add-column" takes the new column's name in "value": remove "column"/,
     ],
     [
       "string without length",
-      [include, { type: "transformation", target: "column", action: "add-column", schema: "a", table: "b", value: "c", dataType: { type: "string" } }],
+      [
+        include,
+        {
+          type: "transformation",
+          target: "column",
+          action: "add-column",
+          schema: "a",
+          table: "b",
+          value: "c",
+          dataType: { type: "string" },
+        },
+      ],
       /dataType\.length: type "string" needs a length: add "length"/,
     ],
     [
       "unknown data type",
-      [include, { type: "transformation", target: "column", action: "add-column", schema: "a", table: "b", value: "c", dataType: { type: "varchar" } }],
+      [
+        include,
+        {
+          type: "transformation",
+          target: "column",
+          action: "add-column",
+          schema: "a",
+          table: "b",
+          value: "c",
+          dataType: { type: "varchar" },
+        },
+      ],
       /dataType\.type: Invalid enum value/,
     ],
     [
@@ -698,7 +768,9 @@ describe("deployment-file config", () => {
           "rule-name": "1",
           "object-locator": { "schema-name": "demo_schema", "table-name": "demo_accounts" },
           "rule-action": "include",
-          filters: [{ "filter-type": "source", "column-name": "accountnumber", "filter-conditions": [{ "filter-operator": "gte", value: "2" }] }],
+          filters: [
+            { "filter-type": "source", "column-name": "accountnumber", "filter-conditions": [{ "filter-operator": "gte", value: "2" }] },
+          ],
         },
         {
           "rule-type": "transformation",
@@ -716,7 +788,9 @@ describe("deployment-file config", () => {
   it("exposes the schemas for the loader", () => {
     expect(tableMappingRulesSchema.safeParse(JSON.parse(configJson)).success).toBe(true);
     expect(tableMappingRuleSchema.safeParse({ type: "selection", action: "include", schema: "s", table: "%" }).success).toBe(true);
-    expect(tableMappingRuleSchema.safeParse({ type: "selection", action: "include", schema: "s", table: "%", extra: 1 }).success).toBe(false);
+    expect(tableMappingRuleSchema.safeParse({ type: "selection", action: "include", schema: "s", table: "%", extra: 1 }).success).toBe(
+      false,
+    );
   });
 });
 

@@ -79,7 +79,11 @@ describe("defaults", () => {
   });
 
   it("writes out DMS's CDC tuning defaults with transactional apply", () => {
-    expect(settings.ChangeProcessingTuning).toMatchObject({ BatchApplyPreserveTransaction: true, CommitTimeout: 1, MemoryLimitTotal: 1024 });
+    expect(settings.ChangeProcessingTuning).toMatchObject({
+      BatchApplyPreserveTransaction: true,
+      CommitTimeout: 1,
+      MemoryLimitTotal: 1024,
+    });
     expect(settings.TargetMetadata.BatchApplyEnabled).toBeUndefined();
   });
 
@@ -104,7 +108,11 @@ describe("options", () => {
     ["too many subtasks", { maxFullLoadSubTasks: 50 }, /maxFullLoadSubTasks: DMS loads at most 49 tables in parallel; use 49 or less/],
     ["zero subtasks", { maxFullLoadSubTasks: 0 }, /maxFullLoadSubTasks: must be 1 or more/],
     ["a fractional subtask count", { maxFullLoadSubTasks: 2.5 }, /maxFullLoadSubTasks: must be a whole number/],
-    ["unknown prep mode", { targetTablePrepMode: "TRUNCATE" }, /targetTablePrepMode: Invalid enum value\. Expected 'DO_NOTHING' \| 'DROP_AND_CREATE' \| 'TRUNCATE_BEFORE_LOAD'/],
+    [
+      "unknown prep mode",
+      { targetTablePrepMode: "TRUNCATE" },
+      /targetTablePrepMode: Invalid enum value\. Expected 'DO_NOTHING' \| 'DROP_AND_CREATE' \| 'TRUNCATE_BEFORE_LOAD'/,
+    ],
     ["unknown option", { maxFullLoadSubtasks: 4 }, /Unrecognized key\(s\) in object: 'maxFullLoadSubtasks'/],
   ])("the schema rejects %s", (_case, fields, message) => {
     expect(problems(fields)).toMatch(message);
@@ -113,7 +121,9 @@ describe("options", () => {
 
 describe("overrides", () => {
   it("deep-merges: sibling defaults survive, overridden keys change", () => {
-    const settings = taskSettingsDocument({ taskSettings: { FullLoadSettings: { CommitRate: 50_000 }, ValidationSettings: { ThreadCount: 8 } } });
+    const settings = taskSettingsDocument({
+      taskSettings: { FullLoadSettings: { CommitRate: 50_000 }, ValidationSettings: { ThreadCount: 8 } },
+    });
     expect(settings.FullLoadSettings).toEqual({ CommitRate: 50_000, MaxFullLoadSubTasks: 16, TargetTablePrepMode: "TRUNCATE_BEFORE_LOAD" });
     expect(settings.ValidationSettings).toMatchObject({ EnableValidation: true, ThreadCount: 8 });
   });
@@ -196,7 +206,11 @@ describe("overrides", () => {
         MemoryKeepTime: 60,
         StatementCacheSize: 50,
       },
-      ChangeProcessingDdlHandlingPolicy: { HandleSourceTableDropped: true, HandleSourceTableTruncated: true, HandleSourceTableAltered: true },
+      ChangeProcessingDdlHandlingPolicy: {
+        HandleSourceTableDropped: true,
+        HandleSourceTableTruncated: true,
+        HandleSourceTableAltered: true,
+      },
       ValidationSettings: { EnableValidation: false, ThreadCount: 5 },
       ErrorBehavior: {
         DataErrorPolicy: "LOG_ERROR",
@@ -272,15 +286,27 @@ describe("rejected overrides", () => {
       { Loging: { EnableLogging: true } },
       /unknown task-settings section "Loging" \(did you mean "Logging"\?\): DMS ReplicationTaskSettings has only "TargetMetadata", .*; fix the spelling or remove it/,
     ],
-    ["a camelCase section", { fullLoadSettings: {} }, /unknown task-settings section "fullLoadSettings" \(did you mean "FullLoadSettings"\?\)/],
+    [
+      "a camelCase section",
+      { fullLoadSettings: {} },
+      /unknown task-settings section "fullLoadSettings" \(did you mean "FullLoadSettings"\?\)/,
+    ],
     ["an unrelated section", { Replication: {} }, /unknown task-settings section "Replication": DMS ReplicationTaskSettings has only/],
     [
       "a camelCase key inside a section",
       { Logging: { enableLogging: true } },
       /Logging\.enableLogging: "enableLogging" is not a DMS task setting: keys are PascalCase as in the AWS docs \(did you mean "EnableLogging"\?\)/,
     ],
-    ["an invalid enum value", { FullLoadSettings: { TargetTablePrepMode: "TRUNCATE" } }, /FullLoadSettings\.TargetTablePrepMode: Invalid enum value/],
-    ["too many subtasks", { FullLoadSettings: { MaxFullLoadSubTasks: 64 } }, /FullLoadSettings\.MaxFullLoadSubTasks: Number must be less than or equal to 49/],
+    [
+      "an invalid enum value",
+      { FullLoadSettings: { TargetTablePrepMode: "TRUNCATE" } },
+      /FullLoadSettings\.TargetTablePrepMode: Invalid enum value/,
+    ],
+    [
+      "too many subtasks",
+      { FullLoadSettings: { MaxFullLoadSubTasks: 64 } },
+      /FullLoadSettings\.MaxFullLoadSubTasks: Number must be less than or equal to 49/,
+    ],
     ["a section that is not an object", { Logging: true }, /Logging: Logging must be an object of settings/],
     ["overrides that are not an object", [], /task-settings overrides must be an object keyed by section/],
     [
@@ -313,7 +339,10 @@ describe("rejected overrides", () => {
   });
 
   it("leaves the LOB modes alone when LOBs are off", () => {
-    const result = migrationTaskSchema.safeParse({ ...demoTask, taskSettings: { TargetMetadata: { SupportLobs: false, FullLobMode: true } } });
+    const result = migrationTaskSchema.safeParse({
+      ...demoTask,
+      taskSettings: { TargetMetadata: { SupportLobs: false, FullLobMode: true } },
+    });
     expect(result.success).toBe(true);
   });
 

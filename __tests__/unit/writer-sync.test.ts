@@ -5,12 +5,7 @@ import { builtinModules, createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
-import {
-  DBClusterNotFoundFault,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  RDSClient,
-} from "@aws-sdk/client-rds";
+import { DBClusterNotFoundFault, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
@@ -85,8 +80,7 @@ function givenCluster(instances: FakeInstance[], status = "available"): void {
           Engine: "aurora-postgresql",
           DBInstanceStatus: i.hasEndpoint === false ? "creating" : "available",
           DBClusterIdentifier: CLUSTER,
-          Endpoint:
-            i.hasEndpoint === false ? undefined : { Address: hostname(i.id), Port: PORT, HostedZoneId: "Z29XKXDKYMONMX" },
+          Endpoint: i.hasEndpoint === false ? undefined : { Address: hostname(i.id), Port: PORT, HostedZoneId: "Z29XKXDKYMONMX" },
         },
       ],
     });
@@ -166,13 +160,7 @@ describe("writer-sync reconcile", () => {
 
     const result = await run();
 
-    expect(journal()).toEqual([
-      describeCluster,
-      describeInstance(INSTANCE_2),
-      describeTargets,
-      register(IP_2),
-      deregister({ ip: IP_1 }),
-    ]);
+    expect(journal()).toEqual([describeCluster, describeInstance(INSTANCE_2), describeTargets, register(IP_2), deregister({ ip: IP_1 })]);
     expect(result).toEqual({
       writerInstance: INSTANCE_2,
       desired: [IP_2],
@@ -422,9 +410,7 @@ describe("writer-sync handler", () => {
   });
 
   it("rejects a missing CLUSTER_IDENTIFIER and a bad DB_PORT before calling AWS", async () => {
-    await expect(createHandler({ rds, elbv2, env: { TARGET_GROUP_ARN: TG_ARN } })(scheduledEvent)).rejects.toThrow(
-      "CLUSTER_IDENTIFIER",
-    );
+    await expect(createHandler({ rds, elbv2, env: { TARGET_GROUP_ARN: TG_ARN } })(scheduledEvent)).rejects.toThrow("CLUSTER_IDENTIFIER");
     await expect(createHandler({ rds, elbv2, env: { ...env, DB_PORT: "54x" } })(scheduledEvent)).rejects.toThrow("DB_PORT");
     expect(journal()).toEqual([]);
   });
@@ -441,9 +427,7 @@ describe("bundleWriterSync", () => {
       const source = readFileSync(file, "utf8");
       const required = [...source.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? "");
       const builtins = new Set(builtinModules);
-      const unexpected = required.filter(
-        (spec) => !spec.startsWith("@aws-sdk/") && !spec.startsWith("node:") && !builtins.has(spec),
-      );
+      const unexpected = required.filter((spec) => !spec.startsWith("@aws-sdk/") && !spec.startsWith("node:") && !builtins.has(spec));
       expect(required.filter((spec) => spec.startsWith("."))).toEqual([]);
       expect(unexpected).toEqual([]);
       expect(source).not.toMatch(/^\s*(import|export)\s/m);

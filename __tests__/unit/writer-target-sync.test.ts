@@ -67,7 +67,10 @@ describe.each(deployments)("writer-target sync of %s-lab", (name) => {
       const fn = functions[lab.getLogicalId(sync.function)];
       const logGroupName = (fn.logging_config as { log_group: string }).log_group;
       const logGroup = referenced(synth, logGroupName);
-      expect(logGroup).toMatchObject({ kms_key_id: ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn"), retention_in_days: expect.any(Number) });
+      expect(logGroup).toMatchObject({
+        kms_key_id: ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn"),
+        retention_in_days: expect.any(Number),
+      });
       expect(fn.depends_on).toEqual([logGroupName.replace(/^\$\{(.*)\.name\}$/, "$1")]);
     }
   });
@@ -106,7 +109,9 @@ describe.each(deployments)("writer-target sync of %s-lab", (name) => {
     const invocations = Object.values(resourcesOfType(synth, "aws_lambda_invocation"));
     expect(invocations).toHaveLength(2);
     for (const { sync, database, path } of syncsOf(lab)) {
-      const invocation = invocations.find((candidate) => candidate.function_name === ref(lab, sync.function, "aws_lambda_function", "function_name"));
+      const invocation = invocations.find(
+        (candidate) => candidate.function_name === ref(lab, sync.function, "aws_lambda_function", "function_name"),
+      );
       expect(invocation?.depends_on).toEqual(
         expect.arrayContaining([
           ...database.instances.map((instance) => `aws_rds_cluster_instance.${lab.getLogicalId(instance)}`),

@@ -30,7 +30,9 @@ describe("zipEntries", () => {
       "assert z.testzip() is None",
       "print(json.dumps([[i.filename, z.read(i).decode(), oct(i.external_attr >> 16), list(i.date_time)] for i in z.infolist()]))",
     ].join("\n");
-    const listing = JSON.parse(execFileSync("python3", ["-c", script, path], { encoding: "utf8" })) as Array<[string, string, string, number[]]>;
+    const listing = JSON.parse(execFileSync("python3", ["-c", script, path], { encoding: "utf8" })) as Array<
+      [string, string, string, number[]]
+    >;
     expect(listing).toEqual([
       ["index.js", entries[0].data.toString(), "0o100644", [1980, 1, 1, 0, 0, 0]],
       ["lib/util.js", "module.exports = 1;\n", "0o100755", [1980, 1, 1, 0, 0, 0]],

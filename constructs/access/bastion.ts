@@ -76,7 +76,11 @@ export class Bastion extends Construct {
     const dmsArn = (kind: string) => environment.arn({ service: "dms", resource: `${kind}:*` });
     const runbook = new DataAwsIamPolicyDocument(this, "RunbookPermissions", {
       statement: [
-        { sid: "ReadLabSecrets", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [...props.readableSecretArns, ...props.writableSecretArns] },
+        {
+          sid: "ReadLabSecrets",
+          actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+          resources: [...props.readableSecretArns, ...props.writableSecretArns],
+        },
         { sid: "WriteDmsEndpointSecrets", actions: ["secretsmanager:PutSecretValue"], resources: [...props.writableSecretArns] },
         {
           sid: "UseTheLabKeyThroughSecretsManager",
@@ -85,7 +89,17 @@ export class Bastion extends Construct {
           condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${environment.region}.amazonaws.com`] }],
         },
         // DMS describe calls support no resource-level permissions.
-        { sid: "DescribeDms", actions: ["dms:DescribeReplicationTasks", "dms:DescribeReplicationInstances", "dms:DescribeEndpoints", "dms:DescribeConnections", "dms:DescribeTableStatistics"], resources: ["*"] },
+        {
+          sid: "DescribeDms",
+          actions: [
+            "dms:DescribeReplicationTasks",
+            "dms:DescribeReplicationInstances",
+            "dms:DescribeEndpoints",
+            "dms:DescribeConnections",
+            "dms:DescribeTableStatistics",
+          ],
+          resources: ["*"],
+        },
         {
           sid: "RunOnlyThisLabsTasks",
           actions: ["dms:StartReplicationTask", "dms:StopReplicationTask", "dms:ReloadTables"],
@@ -114,7 +128,13 @@ export class Bastion extends Construct {
       iamInstanceProfile: profile.name,
       associatePublicIpAddress: false,
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-      rootBlockDevice: { encrypted: true, kmsKeyId: props.encryptionKey.keyArn, volumeType: "gp3", volumeSize: props.rootVolumeGiB, deleteOnTermination: true },
+      rootBlockDevice: {
+        encrypted: true,
+        kmsKeyId: props.encryptionKey.keyArn,
+        volumeType: "gp3",
+        volumeSize: props.rootVolumeGiB,
+        deleteOnTermination: true,
+      },
       userData: USER_DATA,
       userDataReplaceOnChange: true,
       monitoring: false,

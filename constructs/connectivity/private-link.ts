@@ -63,12 +63,16 @@ export class PrivateLinkPath extends Construct {
     const names = privateLinkNames(name);
     const allowedPrincipals = props.allowedPrincipals ?? [AwsEnvironment.of(this).accountRootArn];
     if (allowedPrincipals.length === 0) {
-      throw new Error(`${this.node.path}: allowedPrincipals is empty; name at least the account that consumes the service, or leave it out for this account`);
+      throw new Error(
+        `${this.node.path}: allowedPrincipals is empty; name at least the account that consumes the service, or leave it out for this account`,
+      );
     }
     // Load balancer and target group names share AWS's 32-character limit; the longest decides.
     const longest = [names.loadBalancer, names.targetGroup].reduce((a, b) => (b.length > a.length ? b : a));
     if (longest.length > 32) {
-      throw new Error(`${this.node.path}: "${longest}" is longer than the 32 characters AWS allows for load balancer and target group names; shorten the name`);
+      throw new Error(
+        `${this.node.path}: "${longest}" is longer than the 32 characters AWS allows for load balancer and target group names; shorten the name`,
+      );
     }
     this.port = database.port;
 

@@ -61,7 +61,8 @@ export class SecretsAccessRole extends Construct {
     });
     this.policy = new IamRolePolicy(this, "Policy", { name: "read-endpoint-secrets", role: this.role.id, policy: permissions.json });
     this.node.addValidation({
-      validate: () => (this.readableSecrets.length ? [] : [`${this.node.path}: no secret was granted; call allowRead for each endpoint secret`]),
+      validate: () =>
+        this.readableSecrets.length ? [] : [`${this.node.path}: no secret was granted; call allowRead for each endpoint secret`],
     });
   }
 

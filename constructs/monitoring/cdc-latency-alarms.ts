@@ -24,7 +24,9 @@ export class CdcLatencyAlarms extends Construct {
   constructor(scope: Construct, id: string, props: CdcLatencyAlarmsProps) {
     super(scope, id);
     if (!props.task.capturesChanges) {
-      throw new Error(`${this.node.path}: the task's migration type is "${props.task.migrationType}", which has no CDC latency; alarm only cdc or full-load-and-cdc tasks`);
+      throw new Error(
+        `${this.node.path}: the task's migration type is "${props.task.migrationType}", which has no CDC latency; alarm only cdc or full-load-and-cdc tasks`,
+      );
     }
     // DMS publishes task metrics with exactly these two dimensions; one alone matches nothing.
     const dimensions = {

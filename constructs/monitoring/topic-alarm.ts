@@ -42,7 +42,9 @@ export class TopicAlarm extends Construct {
     const evaluationPeriods = props.evaluationPeriods ?? 5;
     const datapointsToAlarm = props.datapointsToAlarm ?? Math.min(3, evaluationPeriods);
     if (datapointsToAlarm > evaluationPeriods) {
-      throw new Error(`${this.node.path}: datapointsToAlarm ${datapointsToAlarm} exceeds evaluationPeriods ${evaluationPeriods}; lower it or look at more periods`);
+      throw new Error(
+        `${this.node.path}: datapointsToAlarm ${datapointsToAlarm} exceeds evaluationPeriods ${evaluationPeriods}; lower it or look at more periods`,
+      );
     }
     this.alarm = new CloudwatchMetricAlarm(this, "Resource", {
       alarmName: props.name,

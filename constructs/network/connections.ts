@@ -35,10 +35,7 @@ export interface PrefixListPeer {
 }
 
 /** Where a rule points: exactly one of the provider's three peer arguments. */
-type RulePeer =
-  | { readonly referencedSecurityGroupId: string }
-  | { readonly cidrIpv4: string }
-  | { readonly prefixListId: string };
+type RulePeer = { readonly referencedSecurityGroupId: string } | { readonly cidrIpv4: string } | { readonly prefixListId: string };
 
 /**
  * A security group created without inline rules (so rule resources never fight it) and an API that

@@ -26,10 +26,31 @@ export type TransformationAction =
   | "change-data-type";
 /** DMS's own type names for `data-type.type` (not the engines' names). */
 export type DmsDataTypeName =
-  | "bytes" | "date" | "time" | "datetime"
-  | "int1" | "int2" | "int4" | "int8" | "numeric" | "real4" | "real8"
-  | "string" | "uint1" | "uint2" | "uint4" | "uint8" | "wstring"
-  | "blob" | "nclob" | "clob" | "boolean" | "set" | "list" | "map" | "tuple";
+  | "bytes"
+  | "date"
+  | "time"
+  | "datetime"
+  | "int1"
+  | "int2"
+  | "int4"
+  | "int8"
+  | "numeric"
+  | "real4"
+  | "real8"
+  | "string"
+  | "uint1"
+  | "uint2"
+  | "uint4"
+  | "uint8"
+  | "wstring"
+  | "blob"
+  | "nclob"
+  | "clob"
+  | "boolean"
+  | "set"
+  | "list"
+  | "map"
+  | "tuple";
 
 /** One condition of a source filter; DMS OR-s the conditions of one filter. */
 export interface FilterCondition {
