@@ -111,8 +111,8 @@ export class LabStack extends DeploymentStack {
       client.allowToPrefixList(s3, 443);
     }
 
-    moveFromFlatLayout(this.source, "Source");
-    moveFromFlatLayout(this.target, "Target");
+    moveFromFlatLayout(this.source);
+    moveFromFlatLayout(this.target);
     addLabOutputs(this);
   }
 }

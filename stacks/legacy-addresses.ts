@@ -13,17 +13,15 @@ import type { DatabaseSide } from "../constructs/database/database-side";
  */
 const SIDE_PARTS = ["Database", "PrivateLink", "WriterSync", "Secret", "Endpoint"];
 
-/** Adds `moved { from = <old address> }` to every resource below the side, at synth (so rules added later count too). */
-export function moveFromFlatLayout(side: DatabaseSide, legacyPrefix: "Source" | "Target"): void {
-  Aspects.of(side).add(new MoveFromFlatLayout(side, legacyPrefix));
+/**
+ * Adds `moved { from = <old address> }` to every resource below the side, at synth (so rules added
+ * later count too). The side's id (`Source`, `Target`) was the prefix of its parts' old ids.
+ */
+export function moveFromFlatLayout(side: DatabaseSide): void {
+  Aspects.of(side).add(new MoveFromFlatLayout());
 }
 
 class MoveFromFlatLayout implements IAspect {
-  constructor(
-    private readonly side: DatabaseSide,
-    private readonly legacyPrefix: string,
-  ) {}
-
   /** A stack may be synthesized more than once (tests do); each resource gets its move once. */
   private readonly moved = new WeakSet<TerraformResource>();
 
@@ -35,9 +33,8 @@ class MoveFromFlatLayout implements IAspect {
     const stack = TerraformStack.of(resource);
     const components = resource.node.scopes.slice(resource.node.scopes.indexOf(stack) + 1).map((scope) => scope.node.id);
     const [sideId, partId, ...rest] = components;
-    if (sideId !== this.side.node.id) throw new Error(`${resource.node.path}: is not below ${this.side.node.path}`);
     // Parts added after the regrouping never had another address.
     if (!SIDE_PARTS.includes(partId)) return;
-    resource.moveFromId(`${resource.terraformResourceType}.${makeUniqueId([`${this.legacyPrefix}${partId}`, ...rest])}`);
+    resource.moveFromId(`${resource.terraformResourceType}.${makeUniqueId([`${sideId}${partId}`, ...rest])}`);
   }
 }
