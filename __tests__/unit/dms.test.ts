@@ -1,10 +1,15 @@
 // DMS on synthesized JSON: the private replication instance, endpoints that read Secrets Manager, and the access role.
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { SecretsAccessRole } from "../../constructs/dms/secrets-access-role";
+import { LabKey } from "../../constructs/encryption/lab-key";
 import { DMS_SERVICE_ROLES } from "../../constructs/dms/service-roles";
 import type { LabStack } from "../../stacks/lab-stack";
 import type { Deployment } from "../../variables/schema";
 import {
   buildStacks,
+  errorOf,
   ref,
   resourcesOfType,
   SHIPPED,
@@ -176,5 +181,16 @@ describe("DMS settings of a deployment", () => {
       engine_version: "3.5.3",
       multi_az: true,
     });
+  });
+});
+
+describe("SecretsAccessRole", () => {
+  it("fails the synth when no secret was granted (a role DMS could read nothing with)", () => {
+    const stack = new TerraformStack(Testing.app(), "grants");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    new SecretsAccessRole(stack, "Role", { name: "role", encryptionKey: new LabKey(stack, "Key", { name: "key" }) });
+    expect(errorOf(() => Testing.fullSynth(stack))).toContain(
+      "grants/Role: no secret was granted; call allowRead for each endpoint secret",
+    );
   });
 });
