@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint (TypeScript and the emulator's Python), then every test tier (unit, terraform, integration); ends with `N passed, N failed`.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, existsSync, rmSync } from "node:fs";
+// `npm test`: type-check, format and lint checks, then every test tier (unit, terraform, integration); ends with `N passed, N failed`.
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -16,7 +16,8 @@ const tiers = [
   // Every integration file gets a worker of its own (vitest's default on 2 cores is one worker, i.e.
   // one file after another): each file drives its own emulator, and its workers mostly wait on the
   // provider's fixed delays, so more workers than cores overlap those waits instead of adding them up.
-  { name: "integration", dir: "__tests__/integration", workerPerFile: true },
+  // For the same reason the tier starts first and runs while the checks and the other tiers do.
+  { name: "integration", dir: "__tests__/integration", workerPerFile: true, alongside: true },
 ].filter((tier) => wanted.length === 0 || wanted.includes(tier.name));
 
 let passed = 0;
@@ -32,28 +33,21 @@ function check(name, command, args) {
   summary.push(`${ok ? "ok  " : "FAIL"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-function tier({ name, dir, workerPerFile }) {
-  if (!existsSync(join(root, dir))) return;
+function vitestArgs({ dir, workerPerFile }, report) {
   const files = readdirSync(join(root, dir)).filter((file) => file.endsWith(".test.ts"));
   // minWorkers too: with fewer kept, the pool retired the worker of a finished file while the others
   // ran, and vitest 3.2 (isolate: false) failed the run with "Terminating worker thread".
   const count = Math.max(files.length, 1);
   const workerArgs = workerPerFile ? [`--maxWorkers=${count}`, `--minWorkers=${count}`] : [];
-  const report = join(resultsDir, `${name}.json`);
-  rmSync(report, { force: true });
-  const started = Date.now();
-  const result = spawnSync(
-    bin("vitest"),
-    ["run", dir, ...workerArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
-    {
-      cwd: root,
-      stdio: "inherit",
-    },
-  );
+  return ["run", dir, ...workerArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
+}
+
+/** Counts a finished tier from vitest's JSON report. */
+function count({ name }, report, status, started) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (!existsSync(report)) {
     failed++;
-    summary.push(`FAIL ${name} tier: vitest wrote no report (exit ${result.status}) (${seconds} s)`);
+    summary.push(`FAIL ${name} tier: vitest wrote no report (exit ${status}) (${seconds} s)`);
     return;
   }
   const json = JSON.parse(readFileSync(report, "utf8"));
@@ -61,18 +55,56 @@ function tier({ name, dir, workerPerFile }) {
   const brokenFiles = json.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
   passed += json.numPassedTests;
   failed += json.numFailedTests + brokenFiles;
-  const ok = result.status === 0 && json.numFailedTests === 0 && brokenFiles === 0;
+  const ok = status === 0 && json.numFailedTests === 0 && brokenFiles === 0;
   if (!ok && json.numFailedTests === 0 && brokenFiles === 0) failed++;
   summary.push(
     `${ok ? "ok  " : "FAIL"} ${name} tier: ${json.numPassedTests} passed, ${json.numFailedTests + brokenFiles} failed, ${json.numPendingTests} skipped (${seconds} s)`,
   );
 }
 
+function runTier(tier) {
+  if (!existsSync(join(root, tier.dir))) return;
+  const report = join(resultsDir, `${tier.name}.json`);
+  rmSync(report, { force: true });
+  const started = Date.now();
+  const result = spawnSync(bin("vitest"), vitestArgs(tier, report), { cwd: root, stdio: "inherit" });
+  count(tier, report, result.status, started);
+}
+
+/**
+ * Starts a tier in the background with its output in a log file (written by the OS, so nothing
+ * waits on this process while the checks run), and returns a function that waits for it, prints
+ * the log and counts it.
+ */
+function startTier(tier) {
+  if (!existsSync(join(root, tier.dir))) return async () => {};
+  const report = join(resultsDir, `${tier.name}.json`);
+  const log = join(resultsDir, `${tier.name}.log`);
+  rmSync(report, { force: true });
+  const started = Date.now();
+  const fd = openSync(log, "w");
+  const child = spawn(bin("vitest"), vitestArgs(tier, report), { cwd: root, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  const exited = new Promise((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    child.on("error", () => resolve(null));
+  });
+  console.log(`(the ${tier.name} tier runs alongside; its output follows when it ends: ${log})`);
+  return async () => {
+    const status = await exited;
+    console.log(`\n---- ${tier.name} tier ----`);
+    process.stdout.write(readFileSync(log, "utf8"));
+    count(tier, report, status, started);
+  };
+}
+
+const background = tiers.filter((tier) => tier.alongside).map(startTier);
 check("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "."]);
 check("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."]);
 check("lint (eslint)", bin("eslint"), ["."]);
 check("lint python (ruff, emulator/)", "python3", ["-m", "ruff", "check"]);
-for (const each of tiers) tier(each);
+for (const tier of tiers.filter((each) => !each.alongside)) runTier(tier);
+for (const finish of background) await finish();
 
 console.log("\n" + summary.join("\n"));
 console.log(`${passed} passed, ${failed} failed`);
