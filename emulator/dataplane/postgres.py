@@ -287,6 +287,7 @@ class PostgresServers:
             return
         self._binaries = find_server_binaries(self._bin_dir)
         self._os_user = database_os_user(self._os_user_when_root)
+        check_reachable(self._base_dir, self._os_user)
         remove_stale_directories(self._base_dir)
         root = tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-", dir=self._base_dir)
         try:
@@ -326,14 +327,16 @@ class PostgresServers:
         os.makedirs(socket_dir, mode=0o700)
         for path in (directory, socket_dir):
             os.chmod(path, 0o700)
-            os.chown(path, *user.owner)
+            if user.owner:
+                os.chown(path, *user.owner)
         process: subprocess.Popen[bytes] | None = None
         try:
             self._initdb(directory, data_dir, master_username, master_password)
             self._configure(directory, data_dir, address, socket_dir, master_username)
             self._issue_certificate(directory, address, names)
             with open(log_path, "ab") as log:
-                os.chown(log_path, *user.owner)
+                if user.owner:
+                    os.chown(log_path, *user.owner)
                 process = spawner().popen(
                     [os.path.join(self._binaries, "postgres"), "-D", data_dir],
                     cwd=directory,
@@ -464,6 +467,27 @@ class PostgresServers:
         if result.returncode != 0:
             command = " ".join(statement.split(" ", 2)[:2])  # never the rest: it may hold a password
             raise PostgresStartFailed(f"{command} failed on {info.address}: {last_lines(result.stderr)}")
+
+
+def check_reachable(directory: str, user: OsUser) -> None:
+    """Raises when `user` could not enter `directory` (initdb would fail there with a less clear message)."""
+    path = os.path.abspath(directory)
+    while True:
+        status = os.stat(path)
+        if status.st_uid == user.uid:
+            allowed = status.st_mode & 0o100
+        elif status.st_gid == user.gid:
+            allowed = status.st_mode & 0o010
+        else:
+            allowed = status.st_mode & 0o001
+        if not allowed:
+            raise PostgresStartFailed(
+                f"the database's OS user {user.name} cannot enter {path}, so its servers cannot live under "
+                f"{directory}; choose a base_dir it can reach (e.g. under {tempfile.gettempdir()})"
+            )
+        if path == os.path.dirname(path):
+            return
+        path = os.path.dirname(path)
 
 
 def wait_until_ready(process: subprocess.Popen[bytes], data_dir: str, log_path: str) -> None:

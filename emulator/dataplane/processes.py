@@ -37,8 +37,9 @@ class OsUser:
     switch: bool
 
     @property
-    def owner(self) -> tuple[int, int]:
-        return (self.uid, self.gid)
+    def owner(self) -> tuple[int, int] | None:
+        """Whom files the servers read must belong to; None when they run as the emulator's own user."""
+        return (self.uid, self.gid) if self.switch else None
 
     def popen_arguments(self) -> dict[str, Any]:
         if not self.switch:
