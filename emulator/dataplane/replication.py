@@ -497,7 +497,7 @@ _TABLES_SQL = """
 SELECT n.nspname, c.relname
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
+  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
 ORDER BY 1, 2
 """
 
@@ -709,7 +709,7 @@ class ReplicationTaskRunner:
                 self._reloaded = start_type == "reload-target"
                 self._stats = {}
                 self._tables = {}
-                self._ignored = set()
+            self._ignored = set()  # the rules may have been modified while the task was stopped
             self._stop_event.clear()
             self._thread = threading.Thread(
                 target=self._run, args=(fresh,), name=f"dms-task-{self.task_id}", daemon=True

@@ -122,7 +122,7 @@ class Lab:
         for side in ("source", "target"):
             for (schema,) in self.sql(
                 side,
-                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%%' AND nspname <> 'information_schema'",
+                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'",
             ):
                 self.sql(side, f'DROP SCHEMA "{schema}" CASCADE')
             self.sql(side, "CREATE SCHEMA public")
@@ -556,3 +556,48 @@ def test_close_stops_the_task_and_drops_its_slot(lab: Lab) -> None:
     runner.close()
     assert runner.status == "stopped"
     assert lab.slots() == 0
+
+
+def test_truncate_and_rows_located_by_replica_identity_full(lab: Lab) -> None:
+    lab.sql("source", "CREATE SCHEMA app; CREATE TABLE app.log (k text, v int, note text)")
+    lab.sql(
+        "source", "ALTER TABLE app.log REPLICA IDENTITY FULL; INSERT INTO app.log VALUES ('a', 1, NULL), ('a', 1, NULL)"
+    )
+    runner = lab.runner()
+    runner.start()
+    eventually(lambda: stats_of(runner, "log")["TableState"] == "Table completed")
+    with psycopg.connect(**lab.source) as conn:  # of two identical rows, one changes and one goes
+        conn.execute("UPDATE app.log SET note = 'x' WHERE ctid = (SELECT min(ctid) FROM app.log)")
+        conn.execute("DELETE FROM app.log WHERE note IS NULL")
+        conn.execute("INSERT INTO app.log VALUES ('b', NULL, 'n')")
+    eventually(lambda: lab.table("target", "app.log", "k") == [("(a,1,x)",), ("(b,,n)",)])
+    lab.sql("source", "TRUNCATE app.log")
+    eventually(lambda: lab.table("target", "app.log", "k") == [])
+    stats = stats_of(runner, "log")
+    assert (stats["Inserts"], stats["Updates"], stats["Deletes"], stats["Ddls"]) == (1, 1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("policy", "status", "row"),
+    [("LOG_ERROR", "running", "(5,target)"), ("INSERT_RECORD", "running", "(5,source)"), ("STOP_TASK", "failed", None)],
+)
+def test_an_insert_of_an_existing_row_follows_apply_error_insert_policy(
+    lab: Lab, policy: str, status: str, row: str | None
+) -> None:
+    lab.sql("source", "CREATE SCHEMA app; CREATE TABLE app.t (id int PRIMARY KEY, v text)")
+    settings = {
+        "FullLoadSettings": {"TargetTablePrepMode": "DO_NOTHING"},
+        "ErrorBehavior": {"ApplyErrorInsertPolicy": policy},
+    }
+    runner = lab.runner(task_settings=json.dumps(settings))
+    runner.start()
+    eventually(lambda: stats_of(runner, "t")["TableState"] == "Table completed")
+    lab.sql("target", "INSERT INTO app.t VALUES (5, 'target')")
+    lab.sql("source", "INSERT INTO app.t VALUES (5, 'source'); INSERT INTO app.t VALUES (6, 'next')")
+    if status == "failed":
+        assert runner.wait("failed") == "failed"
+        assert "INSERT on app.t: duplicate key on insert" in runner.describe()["LastFailureMessage"]
+        assert lab.table("target", "app.t") == [("(5,target)",)]  # the failed transaction left nothing behind
+    else:
+        eventually(lambda: lab.table("target", "app.t") == [(row,), ("(6,next)",)])
+        assert runner.status == status
