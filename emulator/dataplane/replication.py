@@ -146,6 +146,9 @@ def test_connection(params: Mapping[str, Any]) -> tuple[bool, str]:
     return True, "successful"
 
 
+test_connection.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test, for pytest importers
+
+
 # ---------------------------------------------------------------------------
 # Table mappings
 # ---------------------------------------------------------------------------
