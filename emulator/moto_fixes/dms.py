@@ -92,6 +92,14 @@ def dms_task_becomes_ready() -> None:
     B.describe_replication_tasks = describe_replication_tasks
 
 
+def _subnet_group_arn(backend: Any, identifier: str) -> str:
+    """A replication subnet group's ARN, which moto does not give it."""
+    from moto.utilities.utils import get_partition
+
+    partition = get_partition(backend.region_name)
+    return f"arn:{partition}:dms:{backend.region_name}:{backend.account_id}:subgrp:{identifier}"
+
+
 def _subnet_group_dict(group: Any, account_id: str, region: str) -> dict:
     from moto.ec2.models import ec2_backends
 
@@ -122,11 +130,15 @@ def _subnet_group_dict(group: Any, account_id: str, region: str) -> dict:
 
 
 @patch
-def dms_subnet_group_real_subnets() -> None:
+def dms_replication_subnet_groups() -> None:
     """AWS reads a replication subnet group back with the subnets (and VPC) it
-    was created with; moto drops SubnetIds and returns the placeholder
-    `subnet-12345` / `vpc-12345`, so subnet_ids diffs forever. The replication
-    instance's embedded ReplicationSubnetGroup gets the same treatment.
+    was created with, and tags it by its ARN
+    (arn:...:dms:<region>:<account>:subgrp:<id>). moto did neither: it drops
+    SubnetIds and returns the placeholder `subnet-12345` / `vpc-12345`, so
+    subnet_ids diffs forever (the group embedded in a replication instance
+    too); and it tags the group under its bare identifier, so provider
+    default_tags read back empty -> perpetual diff on tags_all. One
+    correction of CreateReplicationSubnetGroup restores both.
     Seen with moto 5.2.1."""
     from moto.dms import models as m
 
@@ -138,6 +150,11 @@ def dms_subnet_group_real_subnets() -> None:
         subnet_ids = kwargs.get("subnet_ids", args[2] if len(args) > 2 else None)
         group.subnetIds = list(subnet_ids or [])
         group._emu_backend = self
+        name = group.replication_subnet_group_identifier
+        tags = self.tagger.list_tags_for_resource(name).get("Tags", [])
+        self.tagger.delete_all_tags_for_resource(name)
+        if tags:
+            self.tagger.tag_resource(_subnet_group_arn(self, name), tags)
         return group
 
     def group_to_dict(self: Any) -> dict:
@@ -259,39 +276,16 @@ def dms_event_subscriptions() -> None:
 
 @patch
 def dms_tags_by_arn() -> None:
-    """AWS tags every DMS resource by ARN (a subnet group's is
-    arn:...:dms:<region>:<account>:subgrp:<id>), supports AddTagsToResource /
-    RemoveTagsFromResource, and forgets tags when the resource is deleted.
-    moto tags a subnet group under its bare identifier (so provider
-    default_tags read back empty -> perpetual diff on tags_all), lacks the two
-    tag actions (any tag change fails), and keeps tags of deleted resources
-    (a re-created resource with the same name inherits them).
+    """AWS changes the tags of any DMS resource by its ARN with AddTagsToResource /
+    RemoveTagsFromResource, and forgets them when the resource is deleted.
+    moto lacks the two tag actions (any tag change fails), and keeps tags of
+    deleted resources (a re-created resource with the same name inherits them).
+    (A subnet group's tags are put under its ARN by dms_replication_subnet_groups.)
     Seen with moto 5.2.1."""
     from moto.dms import models as m
     from moto.dms.responses import DatabaseMigrationServiceResponse as R
-    from moto.utilities.utils import get_partition
 
     B = m.DatabaseMigrationServiceBackend
-
-    def subgrp_arn(backend: Any, identifier: str) -> str:
-        partition = get_partition(backend.region_name)
-        return (
-            f"arn:{partition}:dms:{backend.region_name}:{backend.account_id}"
-            f":subgrp:{identifier}"
-        )
-
-    original_create = B.create_replication_subnet_group
-
-    def create_replication_subnet_group(self: Any, *args: Any, **kwargs: Any) -> Any:
-        group = original_create(self, *args, **kwargs)
-        name = group.replication_subnet_group_identifier
-        tags = self.tagger.list_tags_for_resource(name).get("Tags", [])
-        self.tagger.delete_all_tags_for_resource(name)
-        if tags:
-            self.tagger.tag_resource(subgrp_arn(self, name), tags)
-        return group
-
-    B.create_replication_subnet_group = create_replication_subnet_group
 
     def forget_tags(method: str, arn_of: Callable[[Any, Any], str]) -> None:
         original = getattr(B, method)
@@ -308,7 +302,7 @@ def dms_tags_by_arn() -> None:
     forget_tags("delete_endpoint", lambda b, r: r.endpoint_arn)
     forget_tags(
         "delete_replication_subnet_group",
-        lambda b, r: subgrp_arn(b, r.replication_subnet_group_identifier),
+        lambda b, r: _subnet_group_arn(b, r.replication_subnet_group_identifier),
     )
 
     def add_tags_to_resource(self: Any) -> str:

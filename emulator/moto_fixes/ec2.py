@@ -70,32 +70,18 @@ def ec2_endpoint_service_permission_ids() -> None:
 
 
 @patch
-def ec2_sg_rule_description_for_group_refs() -> None:
-    """AWS keeps the description of a rule that references a security group;
-    moto's SecurityGroupRule.description reads only the
-    CIDR range, so aws_vpc_security_group_ingress_rule with
-    referenced_security_group_id + description diffs forever.
-    Seen with moto 5.2.1."""
-    from moto.ec2.models.security_groups import SecurityGroupRule
-
-    def description(self: Any) -> str | None:
-        return self.ip_range.get("Description") or self.source_group.get(
-            "Description"
-        )
-
-    SecurityGroupRule.description = property(description)
-
-
-@patch
-def ec2_sg_rule_description_for_prefix_lists() -> None:
-    """AWS keeps the description of a rule that allows a managed prefix list (e.g. the S3
-    gateway endpoint's); moto drops it when it stores the prefix list id, so
-    aws_vpc_security_group_egress_rule with prefix_list_id + description diffs forever.
-    Seen with moto 5.2.1."""
+def ec2_sg_rule_descriptions() -> None:
+    """AWS keeps the description of a security group rule whatever its peer: a
+    CIDR range, another security group, or a managed prefix list (e.g. the S3
+    gateway endpoint's). moto's SecurityGroupRule.description reads only the
+    CIDR range's, and moto drops a prefix list's description when it stores
+    the prefix list id, so an aws_vpc_security_group_ingress_rule with
+    referenced_security_group_id, or an aws_vpc_security_group_egress_rule
+    with prefix_list_id, that has a description diffs forever. One correction
+    of SecurityGroupRule restores both. Seen with moto 5.2.1."""
     from moto.ec2.models.security_groups import SecurityGroupRule
 
     original_init = SecurityGroupRule.__init__
-    group_description = SecurityGroupRule.description
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
@@ -103,7 +89,11 @@ def ec2_sg_rule_description_for_prefix_lists() -> None:
         self.prefix_list_description = (prefix_list or {}).get("Description")
 
     def description(self: Any) -> str | None:
-        return group_description.fget(self) or getattr(self, "prefix_list_description", None)
+        return (
+            self.ip_range.get("Description")
+            or self.source_group.get("Description")
+            or getattr(self, "prefix_list_description", None)
+        )
 
     SecurityGroupRule.__init__ = __init__
     SecurityGroupRule.description = property(description)
