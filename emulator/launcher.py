@@ -8,7 +8,8 @@ AWS provider (hashicorp/aws 5.100.0) fail or see a perpetual diff.
 Usage:  python3 emulator/launcher.py [--port N] [--quiet] [--list-patches]
         (N=0, the default: pick a free port)
 Prints  "emulator listening on http://127.0.0.1:<port>"  once ready, and exits
-cleanly on SIGTERM / SIGINT.
+cleanly on SIGTERM / SIGINT. Exits 1 with one line saying what to install when
+the installed moto is not the version the corrections were written for.
 
 The corrections live in emulator/moto_fixes/, one module per AWS service; see
 emulator/README.md.
@@ -23,7 +24,7 @@ import sys
 import threading
 from typing import Any
 
-from moto_fixes import PATCHES, apply_patches
+from moto_fixes import PATCHES, apply_patches, moto_version_problem
 from moto_fixes.environment import prepare_environment
 from moto_fixes.server import make_emulator_server
 
@@ -43,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
             first = " ".join((fn.__doc__ or "").split())
             print(f"{fn.__name__}: {first}")
         return 0
+
+    problem = moto_version_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
 
     # Before moto is first imported: it reads these at import.
     prepare_environment()

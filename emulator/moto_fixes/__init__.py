@@ -6,15 +6,17 @@ them imports moto until it is applied, because moto reads its environment when i
 """
 
 from . import awslambda, dms, ec2, elbv2, rds
-from .registry import PATCHES, apply_patches, patch
+from .registry import MOTO_VERSION, PATCHES, apply_patches, moto_version_problem, patch
 
 __all__ = [
+    "MOTO_VERSION",
     "PATCHES",
     "apply_patches",
     "awslambda",
     "dms",
     "ec2",
     "elbv2",
+    "moto_version_problem",
     "patch",
     "rds",
 ]
