@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, format and lint checks, then every test tier (unit, terraform, integration); ends with `N passed, N failed`.
+// `npm test`: type-check, format and lint checks, the emulator's pytest suite, then every test tier (unit, terraform, integration); ends with `N passed, N failed`.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -31,6 +31,34 @@ function check(name, command, args) {
   if (ok) passed++;
   else failed++;
   summary.push(`${ok ? "ok  " : "FAIL"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * The emulator's pytest suite, counted test by test (like the tiers) from its JUnit report. No tests
+ * (pytest's exit 5) or a failure that is no test's (a broken conftest) counts as one failure.
+ */
+function checkPytest(name, dir) {
+  const report = join(resultsDir, "emulator-pytest.xml");
+  rmSync(report, { force: true });
+  const started = Date.now();
+  const result = spawnSync("python3", ["-m", "pytest", dir, "-q", `--junitxml=${report}`], { cwd: root, stdio: "inherit" });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (!existsSync(report)) {
+    failed++;
+    summary.push(`FAIL ${name}: pytest wrote no report (exit ${result.status}) (${seconds} s)`);
+    return;
+  }
+  const suite = /<testsuite\b[^>]*>/.exec(readFileSync(report, "utf8"))?.[0] ?? "";
+  const attribute = (key) => Number(new RegExp(`\\s${key}="(\\d+)"`).exec(suite)?.[1] ?? 0);
+  const [tests, failures, skipped] = [attribute("tests"), attribute("failures") + attribute("errors"), attribute("skipped")];
+  passed += tests - failures - skipped;
+  failed += failures;
+  const ok = result.status === 0 && failures === 0 && tests > 0;
+  const why = ok || failures > 0 ? "" : tests === 0 ? ", no test ran" : `, pytest exited ${result.status}`;
+  if (why) failed++;
+  summary.push(
+    `${ok ? "ok  " : "FAIL"} ${name}: ${tests - failures - skipped} passed, ${failures} failed, ${skipped} skipped${why} (${seconds} s)`,
+  );
 }
 
 function vitestArgs({ dir, workerPerFile }, report) {
@@ -103,6 +131,7 @@ check("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "."]);
 check("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."]);
 check("lint (eslint)", bin("eslint"), ["."]);
 check("lint python (ruff, emulator/)", "python3", ["-m", "ruff", "check"]);
+checkPytest("emulator corrections (pytest, emulator/tests)", "emulator/tests");
 for (const tier of tiers.filter((each) => !each.alongside)) runTier(tier);
 for (const finish of background) await finish();
 

@@ -1,7 +1,7 @@
 // Preloaded into emulated Lambda functions: answers DNS for the emulator's RDS endpoint names.
 // On AWS, an RDS instance endpoint resolves to the instance's private IP in one of its DB subnets.
 // moto invents names (<id>.aaaaaaaaaa.<region>.rds.amazonaws.com) that resolve nowhere, so the
-// launcher passes each name with an address from the instance's subnet in EMULATOR_DNS_HOSTS.
+// emulator (awslambda.py) passes each name with an address from the instance's subnet in EMULATOR_DNS_HOSTS.
 // Other names resolve as usual. Seen with moto 5.2.1.
 const dns = require("node:dns");
 

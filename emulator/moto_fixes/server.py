@@ -1,0 +1,68 @@
+"""The emulator's HTTP layer: moto's WSGI app behind one request at a time, with a retried SDK call answered once."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Any, Callable
+
+
+def serialized(app: Any) -> Any:
+    """AWS applies each API call atomically; moto's backends are plain Python objects that
+    concurrent requests mutate without locks. Terraform sends many calls at once, and security
+    group rules then came back wrong. One request at a time restores the atomicity. Lambda
+    invocations are exempt: the function calls back into the emulator while it runs.
+
+    A retried call is answered once: AWS SDKs resend a call whose answer they did not get (same
+    `amz-sdk-invocation-id`, next `amz-sdk-request: attempt=N`), and AWS makes such retries safe
+    (CreateTargetGroup and friends are idempotent, others take client tokens). moto ran the retry
+    again and answered InvalidPermission.Duplicate / DuplicateTargetGroupName, failing applies on
+    a loaded machine. The first answer is kept per invocation id and replayed to its retries.
+    Seen with moto 5.2.1."""
+    from collections import OrderedDict
+
+    lock = threading.Lock()
+    answers: OrderedDict[str, tuple[str, list, list[bytes]]] = OrderedDict()
+
+    def wsgi(environ: dict, start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if "/functions/" in path and path.endswith("/invocations"):
+            return app(environ, start_response)
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        with lock:
+            if invocation and invocation in answers:
+                status, headers, body = answers[invocation]
+                print(f"replayed the answer to a retried call ({environ.get('HTTP_AMZ_SDK_REQUEST', '')}, {path})",
+                      file=sys.stderr, flush=True)
+                start_response(status, headers)
+                return body
+            captured: dict[str, Any] = {}
+
+            def capture(status: str, headers: list, exc_info: Any = None) -> Any:
+                captured["status"], captured["headers"] = status, headers
+                return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+            # Materialise the body inside the lock: moto builds responses lazily.
+            body = list(app(environ, capture))
+            if invocation and not captured.get("status", "5").startswith("5"):
+                answers[invocation] = (captured["status"], captured["headers"], body)
+                while len(answers) > 5000:
+                    answers.popitem(last=False)
+            return body
+
+    return wsgi
+
+
+def make_emulator_server(host: str, port: int) -> Any:
+    """moto's server app, serialized, bound to host:port (0 = a free port) and not yet serving.
+    Import moto only after the environment is prepared and the corrections are applied."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    app = serialized(DomainDispatcherApplication(create_backend_app))
+    server = make_server(host, port, app, threaded=True)
+    # moto uses MOTO_PORT to build self-referencing URLs (and the Lambda correction passes it to
+    # handlers), so it must be the real port.
+    os.environ["MOTO_PORT"] = str(server.server_address[1])
+    return server
