@@ -131,7 +131,7 @@ check("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "."]);
 check("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."]);
 check("lint (eslint)", bin("eslint"), ["."]);
 check("lint python (ruff, emulator/)", "python3", ["-m", "ruff", "check"]);
-checkPytest("emulator corrections (pytest, emulator/tests)", "emulator/tests");
+checkPytest("emulator (pytest: corrections, data plane; emulator/tests)", "emulator/tests");
 for (const tier of tiers.filter((each) => !each.alongside)) runTier(tier);
 for (const finish of background) await finish();
 

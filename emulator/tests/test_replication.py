@@ -23,6 +23,7 @@ psycopg = pytest.importorskip("psycopg")
 # launcher.py runs from emulator/, so the emulator's packages are top-level (`import dataplane`).
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from dataplane.postgres import find_server_binaries  # noqa: E402
 from dataplane.replication import (  # noqa: E402
     InvalidTaskStateError,
     ReplicationConfigError,
@@ -34,7 +35,7 @@ from dataplane.replication import (  # noqa: E402
 )
 from dataplane.replication import test_connection as check_connection  # noqa: E402  (not a test)
 
-PG_BIN = "/usr/lib/postgresql/15/bin"
+PG_BIN = find_server_binaries()
 PASSWORD = "lab-password"
 
 
