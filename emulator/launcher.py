@@ -8,8 +8,10 @@ AWS provider (hashicorp/aws 5.100.0) fail or see a perpetual diff.
 Usage:  python3 emulator/launcher.py [--port N] [--quiet] [--list-patches]
         (N=0, the default: pick a free port)
 Prints  "emulator listening on http://127.0.0.1:<port>"  once ready, and exits
-cleanly on SIGTERM / SIGINT. Exits 1 with one line saying what to install when
-the installed moto is not the version the corrections were written for.
+cleanly on SIGTERM / SIGINT, stopping the PostgreSQL servers behind its Aurora
+PostgreSQL clusters. Exits 1, before listening, with one line saying what to
+install when the installed moto is not the version the corrections were written
+for, or when the PostgreSQL server binaries are missing.
 
 The corrections live in emulator/moto_fixes/, one module per AWS service; see
 emulator/README.md.
@@ -19,13 +21,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
 from typing import Any
 
+from dataplane.postgres import PostgresNotInstalled, find_server_binaries
 from moto_fixes import PATCHES, apply_patches, moto_version_problem
 from moto_fixes.environment import prepare_environment
+from moto_fixes.rds import POSTGRES_BIN_DIR_VARIABLE, postgres_servers
 from moto_fixes.server import make_emulator_server
 
 
@@ -49,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    try:
+        find_server_binaries(os.environ.get(POSTGRES_BIN_DIR_VARIABLE) or None)
+    except PostgresNotInstalled as missing:
+        print(missing, file=sys.stderr)
+        return 1
 
     # Before moto is first imported: it reads these at import.
     prepare_environment()
@@ -71,13 +81,16 @@ def main(argv: list[str] | None = None) -> int:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     print(f"emulator listening on http://{args.host}:{port}", flush=True)
-    while not stop.wait(0.5):
-        if not thread.is_alive():
-            return 1
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    return 0
+    try:
+        while not stop.wait(0.5):
+            if not thread.is_alive():
+                return 1
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        return 0
+    finally:
+        postgres_servers().stop_all()
 
 
 if __name__ == "__main__":

@@ -96,7 +96,10 @@ export class EmulatorProcess {
         return record;
       }
       if (child.exitCode !== null || (child.pid && !isProcessAlive(child.pid))) {
-        throw new Error(`the emulator exited before listening; its log (${this.logFile}) says:\n${text.split("\n").slice(-20).join("\n")}`);
+        // The launcher refuses to start with one line saying what to install: show it as that one line.
+        const lines = text.trim().split("\n");
+        if (lines.length === 1 && lines[0]) throw new Error(`the emulator did not start: ${lines[0]}`);
+        throw new Error(`the emulator exited before listening; its log (${this.logFile}) says:\n${lines.slice(-20).join("\n")}`);
       }
       if (Date.now() > deadline) {
         if (child.pid) process.kill(child.pid, "SIGKILL");

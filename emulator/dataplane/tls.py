@@ -81,9 +81,12 @@ class CertificateAuthority:
         now = datetime.datetime.now(datetime.timezone.utc)
         alternative_names: list[x509.GeneralName] = [x509.IPAddress(ipaddress.ip_address(address))]
         alternative_names += [x509.DNSName(name) for name in names]
+        # A common name holds at most 64 characters, and RDS endpoint names are often longer; clients
+        # verify against the alternative names, so the common name is only a label.
+        common_name = next((name for name in names if len(name) <= 64), address)
         certificate = (
             x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0] if names else address)]))
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
             .issuer_name(self._certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())

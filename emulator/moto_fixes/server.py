@@ -1,7 +1,9 @@
-"""The emulator's HTTP layer: moto's WSGI app behind one request at a time, with a retried SDK call answered once."""
+"""The emulator's HTTP layer: moto's WSGI app behind one request at a time, with a retried SDK call answered once,
+and a read-only listing of the PostgreSQL servers behind the clusters."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
@@ -54,13 +56,50 @@ def serialized(app: Any) -> Any:
     return wsgi
 
 
+POSTGRES_SERVERS_PATH = "/_emulator/postgres-servers"
+
+
+def postgres_servers_listing() -> list[dict[str, Any]]:
+    """Where each cluster's PostgreSQL server is, for people and tests on the host: no passwords."""
+    from .rds import postgres_servers
+
+    return [
+        {
+            "cluster_id": info.cluster_id,
+            "address": info.address,
+            "port": info.port,
+            "dns_names": list(info.dns_names),
+            "master_username": info.master_username,
+            "database_name": info.database_name,
+            "ca_bundle_path": info.ca_bundle_path,
+        }
+        for info in postgres_servers().servers()
+    ]
+
+
+def with_data_plane_listing(app: Any) -> Any:
+    """Answers GET /_emulator/postgres-servers (JSON, read-only) itself and passes everything else to `app`."""
+
+    def wsgi(environ: dict, start_response: Callable) -> Any:
+        if environ.get("PATH_INFO") != POSTGRES_SERVERS_PATH:
+            return app(environ, start_response)
+        if environ.get("REQUEST_METHOD") != "GET":
+            start_response("405 Method Not Allowed", [("Allow", "GET"), ("Content-Length", "0")])
+            return [b""]
+        body = json.dumps({"servers": postgres_servers_listing()}, indent=2).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return wsgi
+
+
 def make_emulator_server(host: str, port: int) -> Any:
     """moto's server app, serialized, bound to host:port (0 = a free port) and not yet serving.
     Import moto only after the environment is prepared and the corrections are applied."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
-    app = serialized(DomainDispatcherApplication(create_backend_app))
+    app = with_data_plane_listing(serialized(DomainDispatcherApplication(create_backend_app)))
     server = make_server(host, port, app, threaded=True)
     # moto uses MOTO_PORT to build self-referencing URLs (and the Lambda correction passes it to
     # handlers), so it must be the real port.

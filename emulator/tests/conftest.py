@@ -34,6 +34,9 @@ def endpoint() -> Iterator[str]:
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
+    from moto_fixes.rds import postgres_servers
+
+    postgres_servers().stop_all()
 
 
 @pytest.fixture(scope="session")
