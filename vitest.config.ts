@@ -6,8 +6,9 @@ export default defineConfig({
   test: {
     include: ["__tests__/**/*.test.ts"],
     environment: "node",
-    // Files share one module registry per worker: the provider's modules load once, not per file
-    // (unit tier ~17 s -> ~8 s). Tests keep no global state between files.
+    // Files share one module registry per worker: the provider's modules load once, and the shipped
+    // deployments are built once (`shipped()` in __tests__/helpers/synth.ts), not per file. Shared
+    // fixtures are only read; a test that changes a deployment builds its own variant.
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 600_000,
