@@ -11,6 +11,8 @@ import zipfile
 from io import BytesIO
 from typing import Any
 
+from dataplane.names import rds_instance_addresses
+
 from .registry import patch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,30 +58,6 @@ def lambda_logging_config() -> None:
     LambdaFunction.__init__ = __init__
     LambdaFunction.get_configuration = get_configuration
     LambdaFunction.update_configuration = update_configuration
-
-
-def _rds_endpoint_addresses(account_id: str, region: str) -> dict[str, str]:
-    """Each RDS instance endpoint name -> a stable private IPv4 address inside the first subnet of
-    its DB subnet group (what the name resolves to inside the VPC on AWS). moto assigns instances
-    no address at all; this one is derived from the identifier so it survives restarts."""
-    import hashlib
-    import ipaddress
-
-    from moto.rds.models import rds_backends
-
-    addresses: dict[str, str] = {}
-    backend = rds_backends[account_id][region]
-    for database in list(backend.databases.values()):
-        group = getattr(database, "db_subnet_group", None)
-        subnets = getattr(group, "_subnets", None) or []
-        if not subnets:
-            continue
-        network = ipaddress.ip_network(subnets[0].cidr_block)
-        # AWS reserves the first four addresses and the last one of every subnet.
-        usable = network.num_addresses - 5
-        offset = 4 + int(hashlib.sha256(database.db_instance_identifier.encode()).hexdigest(), 16) % max(usable, 1)
-        addresses[database.address.lower()] = str(network.network_address + offset)
-    return addresses
 
 
 @patch
@@ -130,7 +108,7 @@ def lambda_nodejs_without_docker() -> None:
             # functions bundle it as external; here the project's copy stands in for it.
             "NODE_PATH": os.environ.get("EMULATOR_LAMBDA_NODE_PATH", PROJECT_NODE_MODULES),
         }
-        env["EMULATOR_DNS_HOSTS"] = json.dumps(_rds_endpoint_addresses(self.account_id, self.region))
+        env["EMULATOR_DNS_HOSTS"] = json.dumps(rds_instance_addresses(self.account_id, self.region))
         env["NODE_OPTIONS"] = f"--require {DNS_SHIM}"
         env.update({k: str(v) for k, v in (self.environment_vars or {}).items()})
         with tempfile.TemporaryDirectory(prefix="emu-lambda-") as tmp:

@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 from typing import Any, Callable
+from urllib.parse import parse_qs
 
 
 def serialized(app: Any) -> Any:
@@ -57,6 +58,7 @@ def serialized(app: Any) -> Any:
 
 
 POSTGRES_SERVERS_PATH = "/_emulator/postgres-servers"
+RESOLVE_PATH = "/_emulator/resolve"
 
 
 def postgres_servers_listing() -> list[dict[str, Any]]:
@@ -77,17 +79,39 @@ def postgres_servers_listing() -> list[dict[str, Any]]:
     ]
 
 
+def name_resolution(query: str) -> tuple[str, dict[str, Any]]:
+    """GET /_emulator/resolve?host=<name>&port=5432: where the name leads (dataplane/names.py), as JSON."""
+    from dataplane.names import POSTGRES_PORT, resolve
+
+    params = parse_qs(query)
+    host = (params.get("host") or [""])[0]
+    port_text = (params.get("port") or [str(POSTGRES_PORT)])[0]
+    if not host or not port_text.isdigit():
+        return "400 Bad Request", {"reason": "give host=<DNS name> and optionally port=<number>"}
+    resolution = resolve(host, int(port_text))
+    if resolution is None:
+        return "404 Not Found", {"host": host, "port": int(port_text), "address": None,
+                                 "reason": "neither an interface endpoint's nor an RDS endpoint's name"}
+    return "200 OK", resolution.as_json()
+
+
 def with_data_plane_listing(app: Any) -> Any:
-    """Answers GET /_emulator/postgres-servers (JSON, read-only) itself and passes everything else to `app`."""
+    """Answers GET /_emulator/postgres-servers and GET /_emulator/resolve (JSON, read-only) itself and
+    passes everything else to `app`."""
 
     def wsgi(environ: dict, start_response: Callable) -> Any:
-        if environ.get("PATH_INFO") != POSTGRES_SERVERS_PATH:
+        path = environ.get("PATH_INFO")
+        if path not in (POSTGRES_SERVERS_PATH, RESOLVE_PATH):
             return app(environ, start_response)
         if environ.get("REQUEST_METHOD") != "GET":
             start_response("405 Method Not Allowed", [("Allow", "GET"), ("Content-Length", "0")])
             return [b""]
-        body = json.dumps({"servers": postgres_servers_listing()}, indent=2).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        if path == RESOLVE_PATH:
+            status, answer = name_resolution(environ.get("QUERY_STRING", ""))
+        else:
+            status, answer = "200 OK", {"servers": postgres_servers_listing()}
+        body = json.dumps(answer, indent=2).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 
     return wsgi

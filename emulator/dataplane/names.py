@@ -1,0 +1,177 @@
+"""Which PostgreSQL server a DNS name reaches, followed through moto's records as AWS routes it.
+
+An interface endpoint's name leads, as PrivateLink does, through the VPC endpoint, its endpoint
+service, the service's network load balancer, the listener on the port, its target group and a
+registered target IP to the RDS instance that owns that IP, its cluster and the cluster's server.
+A cluster, reader or instance endpoint name leads to its cluster's server directly (a client
+inside the database's VPC). Any missing link means no address, and the reason says which one.
+Reads moto's backends in-process; call it only inside the emulator process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+POSTGRES_PORT = 5432
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where a name leads: `address` is None when a link is missing, and `reason` says which."""
+
+    host: str
+    port: int
+    address: str | None = None
+    cluster_id: str | None = None
+    ca_bundle_path: str | None = None
+    chain: tuple[str, ...] = field(default_factory=tuple)
+    reason: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "address": self.address,
+            "cluster_id": self.cluster_id,
+            "ca_bundle_path": self.ca_bundle_path,
+            "chain": list(self.chain),
+            "reason": self.reason,
+        }
+
+
+def rds_instance_addresses(account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION) -> dict[str, str]:
+    """Each RDS instance endpoint name -> a stable private IPv4 address inside the first subnet of
+    its DB subnet group (what the name resolves to inside the VPC on AWS). moto assigns instances
+    no address at all; this one is derived from the identifier so it survives restarts."""
+    from moto.rds.models import rds_backends
+
+    addresses: dict[str, str] = {}
+    backend = rds_backends[account_id][region]
+    for database in list(backend.databases.values()):
+        group = getattr(database, "db_subnet_group", None)
+        subnets = getattr(group, "_subnets", None) or []
+        if not subnets:
+            continue
+        network = ipaddress.ip_network(subnets[0].cidr_block)
+        # AWS reserves the first four addresses and the last one of every subnet.
+        usable = network.num_addresses - 5
+        offset = 4 + int(hashlib.sha256(database.db_instance_identifier.encode()).hexdigest(), 16) % max(usable, 1)
+        addresses[database.address.lower()] = str(network.network_address + offset)
+    return addresses
+
+
+def resolve(
+    host: str, port: int = POSTGRES_PORT, account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION
+) -> Resolution | None:
+    """Where `host`:`port` leads; None when `host` is neither an interface endpoint's nor an RDS endpoint's name."""
+    name = host.lower().rstrip(".")
+    endpoint = _interface_endpoint(name, account_id, region)
+    if endpoint is not None:
+        return _through_private_link(name, port, endpoint, account_id, region)
+    cluster = _cluster_of_rds_name(name, account_id, region)
+    if cluster is not None:
+        return _at_server(Resolution(name, port, chain=(f"rds endpoint {name}", f"cluster {cluster}")), cluster)
+    return None
+
+
+def _interface_endpoint(name: str, account_id: str, region: str) -> Any:
+    """The VPC endpoint whose regional name is `name`, or whose per-zone name is (`<first label>-<zone>.<rest>`)."""
+    from moto.ec2.models import ec2_backends
+
+    for endpoint in list(ec2_backends[account_id][region].vpc_end_points.values()):
+        for entry in endpoint.dns_entries or []:
+            regional = str(entry.get("dns_name", "")).lower()
+            if not regional:
+                continue
+            first, _, rest = regional.partition(".")
+            if name == regional or (name.startswith(first + "-") and name.endswith("." + rest)):
+                return endpoint
+    return None
+
+
+def _through_private_link(name: str, port: int, endpoint: Any, account_id: str, region: str) -> Resolution:
+    from moto.ec2.models import ec2_backends
+    from moto.elbv2.models import elbv2_backends
+
+    chain = [f"vpc endpoint {endpoint.id}"]
+
+    def failed(reason: str) -> Resolution:
+        return Resolution(name, port, chain=tuple(chain), reason=reason)
+
+    if str(endpoint.state).lower() != "available":
+        # moto records no acceptance step; an endpoint awaiting acceptance is in state pendingAcceptance on AWS.
+        return failed(f"vpc endpoint {endpoint.id} is {endpoint.state}, not available")
+    services = ec2_backends[account_id][region].configurations
+    service = next((s for s in list(services.values()) if s.service_name == endpoint.service_name), None)
+    if service is None:
+        return failed(f"no endpoint service named {endpoint.service_name}")
+    chain.append(f"endpoint service {service.id}")
+    elbv2 = elbv2_backends[account_id][region]
+    balancers = [elbv2.load_balancers[arn] for arn in service.network_load_balancer_arns if arn in elbv2.load_balancers]
+    if not balancers:
+        return failed(f"endpoint service {service.id} has no network load balancer")
+    for balancer in balancers:
+        listener = next((lis for lis in list(balancer.listeners.values()) if int(lis.port) == port), None)
+        if listener is None:
+            continue
+        chain.extend([f"load balancer {balancer.name}", f"listener {port}"])
+        instance_addresses = {ip: dns for dns, ip in rds_instance_addresses(account_id, region).items()}
+        for group_arn in _forward_target_groups(listener):
+            group = elbv2.target_groups.get(group_arn)
+            if group is None:
+                continue
+            chain.append(f"target group {group.name}")
+            for target in list(group.targets.values()):
+                instance_name = instance_addresses.get(target["Id"])
+                if instance_name is None or int(target.get("Port") or port) != POSTGRES_PORT:
+                    continue
+                chain.extend([f"target {target['Id']}:{target.get('Port') or port}", f"rds instance {instance_name}"])
+                cluster = _cluster_of_rds_name(instance_name, account_id, region)
+                if cluster is None:
+                    return failed(f"rds instance {instance_name} belongs to no cluster")
+                chain.append(f"cluster {cluster}")
+                return _at_server(Resolution(name, port, chain=tuple(chain)), cluster)
+            return failed(f"target group {group.name} has no registered target that is an RDS instance's address")
+        return failed(f"listener {port} of {balancer.name} forwards to no target group")
+    return failed(f"no listener on port {port} of " + ", ".join(b.name for b in balancers))
+
+
+def _forward_target_groups(listener: Any) -> list[str]:
+    arns: list[str] = []
+    for action in listener.default_actions:
+        data = getattr(action, "data", {}) or {}
+        if data.get("TargetGroupArn"):
+            arns.append(data["TargetGroupArn"])
+        for group in (data.get("ForwardConfig") or {}).get("TargetGroups", []):
+            arns.append(group["TargetGroupArn"])
+    return arns
+
+
+def _cluster_of_rds_name(name: str, account_id: str, region: str) -> str | None:
+    """The cluster whose cluster, reader or instance endpoint is `name`."""
+    from moto.rds.models import rds_backends
+
+    backend = rds_backends[account_id][region]
+    for cluster in list(backend.clusters.values()):
+        if name in (cluster.endpoint.lower(), cluster.reader_endpoint.lower()):
+            return cluster.db_cluster_identifier
+    for database in list(backend.databases.values()):
+        if database.address.lower() == name:
+            return getattr(database, "db_cluster_identifier", None)
+    return None
+
+
+def _at_server(partial: Resolution, cluster_id: str) -> Resolution:
+    from moto_fixes.rds import postgres_servers
+
+    info = postgres_servers().info(cluster_id)
+    if info is None:
+        return Resolution(partial.host, partial.port, cluster_id=cluster_id, chain=partial.chain,
+                          reason=f"cluster {cluster_id} has no PostgreSQL server")
+    return Resolution(partial.host, partial.port, address=info.address, cluster_id=cluster_id,
+                      ca_bundle_path=info.ca_bundle_path, chain=(*partial.chain, f"server {info.address}:{info.port}"))
