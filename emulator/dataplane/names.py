@@ -175,3 +175,27 @@ def _at_server(partial: Resolution, cluster_id: str) -> Resolution:
                           reason=f"cluster {cluster_id} has no PostgreSQL server")
     return Resolution(partial.host, partial.port, address=info.address, cluster_id=cluster_id,
                       ca_bundle_path=info.ca_bundle_path, chain=(*partial.chain, f"server {info.address}:{info.port}"))
+
+
+def private_network(account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION) -> tuple[dict, dict]:
+    """What a client inside a VPC sees, for the Lambda shim: (DNS name -> private IP, "IP:5432" -> server address).
+
+    Names resolve as on AWS: an RDS instance endpoint to its private address, an interface endpoint's
+    regional name to the private IP of its first network interface. A connection to one of those
+    addresses on 5432 goes to the server the name's chain leads to, and only while the chain is whole.
+    """
+    from moto.ec2.models import ec2_backends
+
+    ec2 = ec2_backends[account_id][region]
+    hosts = dict(rds_instance_addresses(account_id, region))
+    for endpoint in list(ec2.vpc_end_points.values()):
+        enis = [ec2.enis[eni_id] for eni_id in endpoint.network_interface_ids or [] if eni_id in ec2.enis]
+        for entry in endpoint.dns_entries or []:
+            if enis and entry.get("dns_name"):
+                hosts[str(entry["dns_name"]).lower()] = enis[0].private_ip_address
+    connections: dict[str, str] = {}
+    for name, private_ip in hosts.items():
+        resolution = resolve(name, POSTGRES_PORT, account_id, region)
+        if resolution is not None and resolution.address is not None:
+            connections[f"{private_ip}:{POSTGRES_PORT}"] = resolution.address
+    return hosts, connections

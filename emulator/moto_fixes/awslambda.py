@@ -11,7 +11,7 @@ import zipfile
 from io import BytesIO
 from typing import Any
 
-from dataplane.names import rds_instance_addresses
+from dataplane.names import private_network
 
 from .registry import patch
 
@@ -108,7 +108,9 @@ def lambda_nodejs_without_docker() -> None:
             # functions bundle it as external; here the project's copy stands in for it.
             "NODE_PATH": os.environ.get("EMULATOR_LAMBDA_NODE_PATH", PROJECT_NODE_MODULES),
         }
-        env["EMULATOR_DNS_HOSTS"] = json.dumps(rds_instance_addresses(self.account_id, self.region))
+        hosts, connections = private_network(self.account_id, self.region)
+        env["EMULATOR_DNS_HOSTS"] = json.dumps(hosts)
+        env["EMULATOR_CONNECT_TO"] = json.dumps(connections)
         env["NODE_OPTIONS"] = f"--require {DNS_SHIM}"
         env.update({k: str(v) for k, v in (self.environment_vars or {}).items()})
         with tempfile.TemporaryDirectory(prefix="emu-lambda-") as tmp:

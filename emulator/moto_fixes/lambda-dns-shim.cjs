@@ -1,11 +1,15 @@
-// Preloaded into emulated Lambda functions: answers DNS for the emulator's RDS endpoint names.
-// On AWS, an RDS instance endpoint resolves to the instance's private IP in one of its DB subnets.
-// moto invents names (<id>.aaaaaaaaaa.<region>.rds.amazonaws.com) that resolve nowhere, so the
-// emulator (awslambda.py) passes each name with an address from the instance's subnet in EMULATOR_DNS_HOSTS.
-// Other names resolve as usual. Seen with moto 5.2.1.
+// Preloaded into emulated Lambda functions: answers DNS for the emulator's RDS and interface endpoint names.
+// On AWS, an RDS instance endpoint resolves to the instance's private IP in one of its DB subnets, and an
+// interface endpoint's name to its network interface's private IP. moto invents names that resolve nowhere,
+// so the emulator (awslambda.py) passes each name with such an address in EMULATOR_DNS_HOSTS.
+// No packet can reach a VPC address here, so a TCP connect to an "IP:port" in EMULATOR_CONNECT_TO goes to the
+// PostgreSQL server that the name's chain leads to (dataplane/names.py). Other names resolve as usual.
+// Seen with moto 5.2.1.
 const dns = require("node:dns");
+const net = require("node:net");
 
 const hosts = JSON.parse(process.env.EMULATOR_DNS_HOSTS || "{}");
+const connectTo = JSON.parse(process.env.EMULATOR_CONNECT_TO || "{}");
 const known = (name) => Object.prototype.hasOwnProperty.call(hosts, String(name).toLowerCase());
 const addressOf = (name) => hosts[String(name).toLowerCase()];
 
@@ -17,4 +21,22 @@ dns.resolve4 = (name, options, callback) => {
   const done = typeof options === "function" ? options : callback;
   if (!known(name)) return resolve4Callback(name, options, callback);
   process.nextTick(() => done(null, [addressOf(name)]));
+};
+
+// A TCP connect, as net.connect passes it (an array [options, cb]) or as called directly (options or port, host):
+// the host as DNS answers it, then the server the emulator maps that address and port to.
+const serverFor = (host, port) => connectTo[`${known(host) ? addressOf(host) : host}:${port}`];
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  const first = args[0];
+  const holder = Array.isArray(first) ? first : args;
+  const options = holder[0];
+  if (options !== null && typeof options === "object" && options.port !== undefined) {
+    const server = serverFor(options.host, options.port);
+    if (server) holder[0] = { ...options, host: server };
+  } else if (!Array.isArray(first) && (typeof first === "number" || /^\d+$/.test(String(first)))) {
+    const server = typeof args[1] === "string" ? serverFor(args[1], first) : undefined;
+    if (server) args[1] = server;
+  }
+  return connect.apply(this, args);
 };

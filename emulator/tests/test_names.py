@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,3 +152,65 @@ def test_resolve_py_prints_how_to_connect_through_the_interface_endpoint(endpoin
     lines = resolved.stdout.splitlines()
     assert lines[0] == f"hostaddr={resolve(link.endpoint_name).address}"  # type: ignore[union-attr]
     assert lines[-1].startswith(f"host={link.endpoint_name} ") and lines[-1].endswith("sslmode=require")
+
+
+# Asks the server at event.host:5432 for TLS (PostgreSQL's SSLRequest) and answers its one-byte reply ("S");
+# also says what DNS answers for the name, so the VPC address the writer-sync registers stays visible.
+PROBE = """
+const dns = require("node:dns");
+const net = require("node:net");
+exports.handler = async (event) => {
+  const resolved = await dns.promises.resolve4(event.host).catch((error) => [error.code]);
+  const reply = await new Promise((done) => {
+    const socket = net.connect({ host: event.host, port: 5432 }, () =>
+      socket.write(Buffer.from([0, 0, 0, 8, 4, 210, 22, 47])));
+    socket.setTimeout(3000, () => { socket.destroy(); done("timeout"); });
+    socket.once("data", (data) => { socket.destroy(); done(data.toString("latin1", 0, 1)); });
+    socket.once("error", (error) => done(error.code));
+  });
+  return { resolved, reply };
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def probe(aws: Callable[[str], Any], unique: Callable[[str], str]) -> Callable[[str], dict]:
+    """A nodejs function that connects to a name on 5432, invoked with the name."""
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    role = aws("iam").create_role(RoleName=unique("probe"), AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.js", PROBE)
+    name = unique("probe")
+    aws("lambda").create_function(FunctionName=name, Runtime="nodejs20.x", Role=role, Handler="index.handler",
+                                  Code={"ZipFile": buffer.getvalue()}, Timeout=10)
+
+    def invoke(host: str) -> dict:
+        answer = aws("lambda").invoke(FunctionName=name, Payload=json.dumps({"host": host}))
+        assert "FunctionError" not in answer
+        return json.loads(answer["Payload"].read())
+
+    return invoke
+
+
+def test_a_function_reaches_the_server_through_the_interface_endpoint_and_the_instance_name(
+    probe: Callable[[str], dict], link: PrivateLink
+) -> None:
+    through_endpoint = probe(link.endpoint_name)
+    at_instance = probe(link.instance_name)
+
+    assert through_endpoint["reply"] == "S"
+    assert at_instance == {"resolved": [link.instance_ip], "reply": "S"}
+
+
+def test_a_function_reaches_nothing_through_the_endpoint_while_no_target_is_registered(
+    aws: Callable[[str], Any], probe: Callable[[str], dict], link: PrivateLink
+) -> None:
+    elbv2 = aws("elbv2")
+    elbv2.deregister_targets(TargetGroupArn=link.target_group_arn, Targets=[{"Id": link.instance_ip, "Port": 5432}])
+    try:
+        # On AWS the connect would time out; here the name is not looked up at all (ENOTFOUND), which is quicker.
+        assert probe(link.endpoint_name)["reply"] == "ENOTFOUND"
+    finally:
+        elbv2.register_targets(TargetGroupArn=link.target_group_arn, Targets=[{"Id": link.instance_ip, "Port": 5432}])
