@@ -367,15 +367,7 @@ class Change:
 
 def _read_identifier(text: str, i: int) -> tuple[str, int]:
     if text.startswith('"', i):
-        parts, j = [], i + 1
-        while True:
-            k = text.index('"', j)
-            if text.startswith('"', k + 1):
-                parts.append(text[j : k + 1])
-                j = k + 2
-                continue
-            parts.append(text[j:k])
-            return "".join(parts), k + 1
+        return _read_delimited(text, i, '"')
     j = i
     while j < len(text) and text[j] not in '.:[ ,"':
         j += 1
@@ -383,10 +375,15 @@ def _read_identifier(text: str, i: int) -> tuple[str, int]:
 
 
 def _read_quoted(text: str, i: int) -> tuple[str, int]:
+    return _read_delimited(text, i, "'")
+
+
+def _read_delimited(text: str, i: int, quote: str) -> tuple[str, int]:
+    """The text from the quote at `i` to its closing quote (a doubled quote is one), and the index after."""
     parts, j = [], i + 1
     while True:
-        k = text.index("'", j)
-        if text.startswith("'", k + 1):
+        k = text.index(quote, j)
+        if text.startswith(quote, k + 1):
             parts.append(text[j : k + 1])
             j = k + 2
             continue
