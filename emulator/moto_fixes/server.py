@@ -1,5 +1,5 @@
 """The emulator's HTTP layer: moto's WSGI app behind one request at a time, with a retried SDK call answered once,
-and a read-only listing of the PostgreSQL servers behind the clusters."""
+and a read-only listing of the PostgreSQL servers behind the clusters and the directory of their data."""
 
 from __future__ import annotations
 
@@ -79,6 +79,13 @@ def postgres_servers_listing() -> list[dict[str, Any]]:
     ]
 
 
+def postgres_directory() -> str | None:
+    """The directory holding the servers' data directories and the CA (None before the first server)."""
+    from .rds import postgres_servers
+
+    return postgres_servers().directory
+
+
 def name_resolution(query: str) -> tuple[str, dict[str, Any]]:
     """GET /_emulator/resolve?host=<name>&port=5432: where the name leads (dataplane/names.py), as JSON."""
     from dataplane.names import POSTGRES_PORT, resolve
@@ -109,7 +116,7 @@ def with_data_plane_listing(app: Any) -> Any:
         if path == RESOLVE_PATH:
             status, answer = name_resolution(environ.get("QUERY_STRING", ""))
         else:
-            status, answer = "200 OK", {"servers": postgres_servers_listing()}
+            status, answer = "200 OK", {"servers": postgres_servers_listing(), "directory": postgres_directory()}
         body = json.dumps(answer, indent=2).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
