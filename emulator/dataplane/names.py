@@ -65,11 +65,22 @@ def rds_instance_addresses(account_id: str = DEFAULT_ACCOUNT, region: str = DEFA
     return addresses
 
 
+def region_of(name: str) -> str | None:
+    """The region an AWS endpoint name carries (`...<region>.vpce.amazonaws.com`, `...<region>.rds.amazonaws.com`)."""
+    labels = name.lower().rstrip(".").split(".")
+    for index in range(1, len(labels) - 2):
+        if labels[index + 1 :] in (["vpce", "amazonaws", "com"], ["rds", "amazonaws", "com"]):
+            return labels[index]
+    return None
+
+
 def resolve(
-    host: str, port: int = POSTGRES_PORT, account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION
+    host: str, port: int = POSTGRES_PORT, account_id: str = DEFAULT_ACCOUNT, region: str | None = None
 ) -> Resolution | None:
-    """Where `host`:`port` leads; None when `host` is neither an interface endpoint's nor an RDS endpoint's name."""
+    """Where `host`:`port` leads; None when `host` is neither an interface endpoint's nor an RDS endpoint's name.
+    The region defaults to the one the name carries (else us-east-1)."""
     name = host.lower().rstrip(".")
+    region = region or region_of(name) or DEFAULT_REGION
     endpoint = _interface_endpoint(name, account_id, region)
     if endpoint is not None:
         return _through_private_link(name, port, endpoint, account_id, region)

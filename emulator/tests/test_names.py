@@ -214,3 +214,19 @@ def test_a_function_reaches_nothing_through_the_endpoint_while_no_target_is_regi
         assert probe(link.endpoint_name)["reply"] == "ENOTFOUND"
     finally:
         elbv2.register_targets(TargetGroupArn=link.target_group_arn, Targets=[{"Id": link.instance_ip, "Port": 5432}])
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("vpce-0abc-1de2.vpce-svc-0123.eu-west-1.vpce.amazonaws.com", "eu-west-1"),
+        ("vpce-0abc-1de2-eu-west-1a.vpce-svc-0123.eu-west-1.vpce.amazonaws.com.", "eu-west-1"),
+        ("prod-source.cluster-abc.eu-west-1.rds.amazonaws.com", "eu-west-1"),
+        ("local-source-1.abc.us-east-1.rds.amazonaws.com", "us-east-1"),
+        ("db.example.internal", None),
+    ],
+)
+def test_a_name_carries_its_region(name: str, region: str | None) -> None:
+    from dataplane.names import region_of
+
+    assert region_of(name) == region

@@ -1,16 +1,10 @@
-"""Tests of dataplane/replication.py against one real PostgreSQL 15 server (source_db -> target_db)."""
+"""Tests of dataplane/replication.py against one of the emulator's PostgreSQL servers (source_db -> target_db)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import pwd
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +17,7 @@ psycopg = pytest.importorskip("psycopg")
 # launcher.py runs from emulator/, so the emulator's packages are top-level (`import dataplane`).
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from dataplane.postgres import find_server_binaries  # noqa: E402
+from dataplane.postgres import PostgresNotInstalled, PostgresServers, find_server_binaries  # noqa: E402
 from dataplane.replication import (  # noqa: E402
     InvalidTaskStateError,
     ReplicationConfigError,
@@ -35,7 +29,6 @@ from dataplane.replication import (  # noqa: E402
 )
 from dataplane.replication import test_connection as check_connection  # noqa: E402  (not a test)
 
-PG_BIN = find_server_binaries()
 PASSWORD = "lab-password"
 
 
@@ -58,52 +51,30 @@ def prep(mode: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# One server for the session
+# One server for the session, as the emulator runs one behind a cluster
 # ---------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[dict[str, Any]]:
-    """A PostgreSQL 15 server (wal_level=logical, password auth) on 127.0.0.1 with source_db and target_db."""
-    if not os.path.exists(f"{PG_BIN}/postgres"):
-        pytest.skip("PostgreSQL 15 server binaries are not installed")
-    postgres_user = pwd.getpwnam("postgres")
-    workdir = tempfile.mkdtemp(prefix="replication-test-")
-    os.chown(workdir, postgres_user.pw_uid, postgres_user.pw_gid)
-    data = os.path.join(workdir, "data")
-    pwfile = os.path.join(workdir, "pw")
-    with open(pwfile, "w") as f:
-        f.write(PASSWORD)
-    os.chown(pwfile, postgres_user.pw_uid, postgres_user.pw_gid)
-
-    def as_postgres(*args: str) -> None:
-        command = list(args) if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--", *args]
-        subprocess.run(command, check=True, capture_output=True, cwd=workdir)
-
-    as_postgres(f"{PG_BIN}/initdb", "-D", data, "-U", "postgres", "--auth=scram-sha-256", f"--pwfile={pwfile}")
-    port = _free_port()
-    options = (
-        f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={workdir} -c wal_level=logical "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_replication_slots=20 "
-        "-c max_wal_senders=20"
-    )
-    as_postgres(f"{PG_BIN}/pg_ctl", "-D", data, "-o", options, "-l", os.path.join(workdir, "log"), "-w", "start")
-    params = {"host": "127.0.0.1", "port": port, "user": "postgres", "password": PASSWORD}
+    """The emulator's PostgreSQL server (dataplane/postgres.py: TLS, wal_level=logical) with source_db and target_db."""
     try:
+        find_server_binaries()
+    except PostgresNotInstalled:
+        pytest.skip("PostgreSQL 15 server binaries are not installed")
+    with PostgresServers() as servers:
+        info = servers.start("replication-test", "postgres", PASSWORD, "source_db")
+        params = {
+            "host": info.address,
+            "port": info.port,
+            "user": "postgres",
+            "password": PASSWORD,
+            "sslmode": "verify-ca",
+            "sslrootcert": info.ca_bundle_path,
+        }
         with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
-            conn.execute("CREATE DATABASE source_db")
             conn.execute("CREATE DATABASE target_db")
         yield params
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            as_postgres(f"{PG_BIN}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 class Lab:
@@ -306,8 +277,8 @@ def test_test_connection_reports_success_and_the_servers_message(lab: Lab) -> No
     assert check_connection(lab.source) == (True, "successful")
     ok, message = check_connection({**lab.source, "password": "wrong"})
     assert not ok and 'password authentication failed for user "postgres"' in message
-    ok, message = check_connection({**lab.source, "sslmode": "require"})
-    assert not ok and "server does not support SSL" in message
+    ok, message = check_connection({**lab.source, "sslmode": "disable"})
+    assert not ok and "no pg_hba.conf entry" in message and "no encryption" in message
 
 
 def test_a_wrong_password_fails_the_task_with_the_servers_message(lab: Lab) -> None:
