@@ -36,7 +36,7 @@ function cdktfEnvironment(emulatorUrl: string): NodeJS.ProcessEnv {
 
 type Outputs = Record<string, Record<string, string>>;
 
-function printOutputs(): void {
+function printOutputs(emulatorUrl: string): void {
   if (!existsSync(OUTPUTS_FILE)) return;
   const outputs = JSON.parse(readFileSync(OUTPUTS_FILE, "utf8")) as Outputs;
   const lab = outputs[`${LOCAL_DEPLOYMENT}-lab`] ?? {};
@@ -57,6 +57,10 @@ function printOutputs(): void {
     for (const [key, value] of Object.entries(migration)) say(`  ${key.padEnd(26)} ${value}`);
   }
   say(`All outputs: ${OUTPUTS_FILE}`);
+  if (lab.source_endpoint_dns !== undefined) {
+    say("A real PostgreSQL server stands behind each cluster; psql from this machine through the source's endpoint name:");
+    say(`  python3 emulator/resolve.py --endpoint ${emulatorUrl} ${lab.source_endpoint_dns}`);
+  }
 }
 
 /** The lab's emulator, or undefined; says in one line when the saved record named a process that is not ours. */
@@ -76,7 +80,7 @@ async function up(): Promise<number> {
   if (running) {
     say(`The local lab is already up: emulator pid ${running.pid} at ${running.url} (log ${running.logFile}).`);
     say("Run `npm run lab:down` to remove it, then `npm start` again.");
-    printOutputs();
+    printOutputs(running.url);
     return 0;
   }
   forgetLocalState();
@@ -107,7 +111,7 @@ async function up(): Promise<number> {
   }
   say();
   say(`Deployed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-  printOutputs();
+  printOutputs(record.url);
   say();
   say("Next:");
   say("  npm run lab:plan      plan every local stack against the running emulator (expect no changes)");
