@@ -102,7 +102,7 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
         deregistration_delay: "30",
         connection_termination: true,
       });
-      expect(targetGroup.health_check).toMatchObject({ protocol: "TCP" });
+      expect(targetGroup.health_check).toMatchObject({ protocol: "TCP", interval: 10, timeout: 5 });
       expect(listeners[lab.getLogicalId(path.listener)]).toMatchObject({
         load_balancer_arn: ref(lab, path.loadBalancer, "aws_lb", "arn"),
         protocol: "TCP",
@@ -140,6 +140,12 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
         private_dns_enabled: false,
         security_group_ids: [groupId(lab, path.connections)],
       });
+      // Created only once the service allows this account, or the first apply fails with InvalidServiceName.
+      const grants = Object.entries(resourcesOfType(synth, "aws_vpc_endpoint_service_allowed_principal"))
+        .filter(([, grant]) => grant.vpc_endpoint_service_id === ref(lab, path.endpointService, "aws_vpc_endpoint_service", "id"))
+        .map(([logicalId]) => `aws_vpc_endpoint_service_allowed_principal.${logicalId}`);
+      expect(grants).toHaveLength(1);
+      expect(endpoints[lab.getLogicalId(path.interfaceEndpoint)].depends_on).toEqual(grants);
     }
     const consumers = Object.values(endpoints).filter((endpoint) =>
       String(endpoint.service_name).startsWith("${aws_vpc_endpoint_service."),

@@ -108,7 +108,8 @@ export class PrivateLinkPath extends Construct {
       deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
       // Connections to a demoted writer are closed so clients reconnect to the new one.
       connectionTermination: true,
-      healthCheck: { protocol: "TCP", port: "traffic-port", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2 },
+      // The timeout stays below the interval: with TCP checks AWS's default timeout equals a 10 s interval.
+      healthCheck: { protocol: "TCP", port: "traffic-port", interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
       tags: nameTag(names.targetGroup),
     });
 
@@ -126,12 +127,13 @@ export class PrivateLinkPath extends Construct {
       tags: nameTag(`${name}-service`),
     });
     // One resource per principal (not the inline list), so adding one never rewrites the others.
-    allowedPrincipals.forEach((principal, index) => {
-      new VpcEndpointServiceAllowedPrincipal(this, `AllowedPrincipal${index + 1}`, {
-        vpcEndpointServiceId: this.endpointService.id,
-        principalArn: principal,
-      });
-    });
+    const principalGrants = allowedPrincipals.map(
+      (principal, index) =>
+        new VpcEndpointServiceAllowedPrincipal(this, `AllowedPrincipal${index + 1}`, {
+          vpcEndpointServiceId: this.endpointService.id,
+          principalArn: principal,
+        }),
+    );
 
     this.connections = new Connections(this, "EndpointSecurityGroup", {
       name: names.interfaceEndpoint,
@@ -149,6 +151,9 @@ export class PrivateLinkPath extends Construct {
       securityGroupIds: [this.connections.securityGroupId],
       // A custom service has no private DNS name: clients use the endpoint's regional DNS name.
       privateDnsEnabled: false,
+      // AWS refuses an endpoint to a service that does not yet allow its principal (InvalidServiceName):
+      // without this the first apply races the grants.
+      dependsOn: principalGrants,
       tags: nameTag(names.interfaceEndpoint),
     });
     if (props.acceptanceRequired) {
