@@ -94,11 +94,15 @@ const maintenanceWindow = z
 
 const databaseSchema = z
   .object({
-    /** Aurora PostgreSQL engine version; 16.x (the original's 13.4 can no longer be created). @default "16.6" */
+    /**
+     * Aurora PostgreSQL 16 minor version a new cluster is created with (the original's 13.4 can no longer be
+     * created). A floor: automatic minor upgrades may pass it, and Terraform leaves the upgraded version alone.
+     * 16.8 is the long-term-support minor of 16. @default "16.8"
+     */
     engineVersion: z
       .string()
-      .regex(/^16\.\d+$/, "use an Aurora PostgreSQL 16.x version such as 16.6 (the parameter group family is aurora-postgresql16)")
-      .default("16.6"),
+      .regex(/^16\.\d+$/, "use an Aurora PostgreSQL 16.x version such as 16.8 (the parameter group family is aurora-postgresql16)")
+      .default("16.8"),
     /** Instance class of every instance in the cluster. @default "db.t4g.medium" */
     instanceClass: z
       .string()
@@ -117,6 +121,11 @@ const databaseSchema = z
       .string()
       .regex(/^[a-z][a-z0-9_]{0,62}$/, "start with a lower-case letter; lower-case letters, digits and underscores only")
       .default("demo_db"),
+    /**
+     * Apply changes at once rather than in the next maintenance window (instance class, parameters...).
+     * Production deployments set false. @default true
+     */
+    applyImmediately: z.boolean().default(true),
     /** Days of automated backups. @default 1 */
     backupRetentionDays: z.number().int().min(1).max(35).default(1),
     /** UTC backup window, hh24:mi-hh24:mi. @default "03:00-04:00" */
@@ -197,7 +206,7 @@ const dmsSchema = z
       .default("dms.t3.medium"),
     /** Storage in GiB. @default 50 */
     allocatedStorage: z.number().int().min(5).max(6144).default(50),
-    /** DMS engine version. @default "3.5.4" */
+    /** DMS engine version a new instance is created with; a floor that automatic upgrades may pass. @default "3.5.4" */
     engineVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, "use a DMS engine version such as 3.5.4")

@@ -1,6 +1,6 @@
 // AuroraPostgres on synthesized JSON: encryption, managed password, CDC + TLS parameters, protection per deployment.
 import { describe, expect, it } from "vitest";
-import { ref, resourcesOfType, shipped } from "../helpers/synth";
+import { buildStacks, ref, resourcesOfType, shipped, synthesize, variantDeployment } from "../helpers/synth";
 
 const dev = shipped("dev").stacks.lab;
 const devSynth = shipped("dev").lab;
@@ -63,6 +63,43 @@ describe("AuroraPostgres", () => {
       "prod-target-2",
     ]);
     for (const instance of [...devInstances, ...prodInstances]) expect(instance.publicly_accessible).toBe(false);
+  });
+
+  it("treats the engine version as a floor: the cluster ignores later upgrades, instances follow their cluster", () => {
+    for (const synth of [devSynth, prodSynth]) {
+      for (const cluster of Object.values(resourcesOfType(synth, "aws_rds_cluster"))) {
+        expect(cluster.engine_version).toBe("16.8");
+        expect(cluster.lifecycle).toEqual({ ignore_changes: ["engine_version"] });
+      }
+      for (const instance of Object.values(resourcesOfType(synth, "aws_rds_cluster_instance"))) {
+        expect(instance).not.toHaveProperty("engine_version");
+        expect(instance.auto_minor_version_upgrade).toBe(true);
+      }
+    }
+  });
+
+  it("applies changes at once in dev and in the maintenance window in prod, whatever the deletion protection", () => {
+    const applied = (synth: typeof devSynth, type: string) =>
+      Object.values(resourcesOfType(synth, type)).map((resource) => resource.apply_immediately);
+    expect(applied(devSynth, "aws_rds_cluster")).toEqual([true, true]);
+    expect(applied(devSynth, "aws_rds_cluster_instance")).toEqual([true, true]);
+    expect(applied(prodSynth, "aws_rds_cluster")).toEqual([false, false]);
+    expect(applied(prodSynth, "aws_rds_cluster_instance")).toEqual([false, false, false, false]);
+    const protectedButImmediate = buildStacks(
+      variantDeployment("dev", (file) => {
+        file.databases = { source: { deletionProtection: true }, target: { deletionProtection: true, applyImmediately: false } };
+      }),
+    ).lab;
+    const synth = synthesize(protectedButImmediate);
+    const clusters = resourcesOfType(synth, "aws_rds_cluster");
+    expect(clusters[protectedButImmediate.getLogicalId(protectedButImmediate.source.database.cluster)]).toMatchObject({
+      deletion_protection: true,
+      apply_immediately: true,
+    });
+    expect(clusters[protectedButImmediate.getLogicalId(protectedButImmediate.target.database.cluster)]).toMatchObject({
+      deletion_protection: true,
+      apply_immediately: false,
+    });
   });
 
   it("keeps nothing on destroy in dev and protects prod", () => {

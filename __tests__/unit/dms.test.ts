@@ -89,7 +89,18 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
       allocated_storage: deployment.dms.allocatedStorage,
       engine_version: deployment.dms.engineVersion,
       multi_az: deployment.dms.multiAz,
+      auto_minor_version_upgrade: true,
+      // DMS upgrades a deprecated engine itself and cannot go back: the configured version is a floor.
+      lifecycle: { ignore_changes: ["engine_version"] },
     });
+  });
+
+  it("runs prod's CDC on a Multi-AZ, non-burstable instance", () => {
+    const prod = shipped("prod");
+    const prodInstance = resourcesOfType(prod.lab, "aws_dms_replication_instance")[
+      prod.stacks.lab.getLogicalId(prod.stacks.lab.replicationInstance.instance)
+    ];
+    expect(prodInstance).toMatchObject({ multi_az: true, replication_instance_class: "dms.r6i.large" });
   });
 
   it("waits, with its subnet group, for lookups of both account-wide DMS service roles", () => {

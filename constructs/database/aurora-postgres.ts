@@ -14,7 +14,10 @@ export const POSTGRES_PORT = 5432;
 
 /** What a deployment chooses for one cluster; the deployment schema holds the defaults. */
 export interface AuroraPostgresSettings {
-  /** Aurora PostgreSQL 16 minor version, e.g. `16.6` (the parameter group family is aurora-postgresql16). */
+  /**
+   * Aurora PostgreSQL 16 minor version the cluster is created with, e.g. `16.8` (the parameter group family is
+   * aurora-postgresql16). A floor: the instances upgrade minors automatically and Terraform ignores the difference.
+   */
   readonly engineVersion: string;
   /** Instance class of every instance, e.g. `db.t4g.medium`. */
   readonly instanceClass: string;
@@ -30,8 +33,10 @@ export interface AuroraPostgresSettings {
   readonly preferredBackupWindow: string;
   /** UTC maintenance window, `ddd:hh24:mi-ddd:hh24:mi`. */
   readonly preferredMaintenanceWindow: string;
-  /** Refuse deletion through the API; also makes changes wait for the maintenance window. */
+  /** Refuse deletion through the API. */
   readonly deletionProtection: boolean;
+  /** Apply modifications at once; false makes them wait for the maintenance window. */
+  readonly applyImmediately: boolean;
   /** Take a final snapshot (`<cluster>-final`) on destroy. */
   readonly finalSnapshot: boolean;
   /** Days to keep the PostgreSQL log group. */
@@ -132,8 +137,11 @@ export class AuroraPostgres extends Construct {
       deletionProtection: props.deletionProtection,
       skipFinalSnapshot: !props.finalSnapshot,
       ...(props.finalSnapshot ? { finalSnapshotIdentifier: `${name}-final` } : {}),
-      applyImmediately: !props.deletionProtection,
+      applyImmediately: props.applyImmediately,
       dependsOn: [logGroup],
+      // Automatic minor upgrades move the cluster past the configured version; provider 5.100 would then plan a
+      // downgrade, which RDS refuses. To upgrade on purpose, raise the version and run modify-db-cluster.
+      lifecycle: { ignoreChanges: ["engine_version"] },
       tags: nameTag(name),
     });
     this.writerEndpoint = this.cluster.endpoint;
@@ -145,11 +153,12 @@ export class AuroraPostgres extends Construct {
         identifier: instanceName,
         clusterIdentifier: this.cluster.id,
         engine: "aurora-postgresql",
-        engineVersion: props.engineVersion,
+        // No engine_version: an instance takes its cluster's (the provider cannot upgrade it here anyway).
         instanceClass: props.instanceClass,
         dbSubnetGroupName: subnetGroup.name,
         publiclyAccessible: false,
         autoMinorVersionUpgrade: true,
+        applyImmediately: props.applyImmediately,
         // Lower tier = preferred failover target; the first instance is the intended writer.
         promotionTier: index,
         tags: nameTag(instanceName),

@@ -14,7 +14,7 @@ export interface ReplicationInstanceSettings {
   readonly instanceClass: string;
   /** Storage in GiB. */
   readonly allocatedStorage: number;
-  /** DMS engine version, e.g. `3.5.4`. */
+  /** DMS engine version the instance is created with, e.g. `3.5.4`; automatic upgrades may pass it. */
   readonly engineVersion: string;
   /** A standby in a second zone. */
   readonly multiAz: boolean;
@@ -74,6 +74,8 @@ export class ReplicationInstance extends Construct {
       autoMinorVersionUpgrade: true,
       applyImmediately: true,
       dependsOn: props.dmsServiceRoles.roles,
+      // DMS upgrades a deprecated version itself and cannot downgrade; provider 5.100 has no diff suppression here.
+      lifecycle: { ignoreChanges: ["engine_version"] },
       tags: nameTag(name),
     });
     this.instanceArn = this.instance.replicationInstanceArn;
