@@ -28,6 +28,7 @@ import threading
 from typing import Any
 
 from dataplane.postgres import PostgresNotInstalled, find_server_binaries
+from dms_standin import task_registry
 from moto_fixes import PATCHES, apply_patches, moto_version_problem
 from moto_fixes.environment import prepare_environment
 from moto_fixes.rds import POSTGRES_BIN_DIR_VARIABLE, postgres_servers
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         server.server_close()
         return 0
     finally:
+        # DMS replication tasks read and write the servers: they stop first.
+        task_registry().close_all()
         postgres_servers().stop_all()
 
 
