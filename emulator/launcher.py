@@ -40,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--quiet", action="store_true", help="no request log")
-    parser.add_argument(
-        "--list-patches", action="store_true", help="print the patches and exit"
-    )
+    parser.add_argument("--list-patches", action="store_true", help="print the patches and exit")
     args = parser.parse_args(argv)
 
     if args.list_patches:

@@ -141,7 +141,9 @@ def world(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any)
         "Arn"
     ]
 
-    def make_endpoint(kind: str, host: str | None, password: str = PASSWORD, role: str = role_arn) -> str:
+    def make_endpoint(
+        kind: str, host: str | None, password: str = PASSWORD, role: str = role_arn, ssl_mode: str = "require"
+    ) -> str:
         """An endpoint as the lab makes it: its secret (no value when host is None) and the access role."""
         name = unique(f"standin-{kind}")
         created = secrets.create_secret(Name=f"{name}/secret")
@@ -152,7 +154,7 @@ def world(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any)
             EndpointType=kind,
             EngineName="aurora-postgresql",
             DatabaseName=DATABASE,
-            SslMode="require",
+            SslMode=ssl_mode,
             PostgreSQLSettings={"SecretsManagerSecretId": created["ARN"], "SecretsManagerAccessRoleArn": role},
         )["Endpoint"]["EndpointArn"]
 
@@ -287,6 +289,9 @@ def test_a_wrong_password_fails_with_postgresqls_message(aws: Callable[[str], An
 
     assert connection["Status"] == "failed"
     assert "password authentication failed" in connection["LastFailureMessage"]
+    dms = aws("dms")
+    dms.delete_endpoint(EndpointArn=endpoint_arn)
+    assert dms.describe_connections(Filters=[{"Name": "endpoint-arn", "Values": [endpoint_arn]}])["Connections"] == []
 
 
 @pytest.mark.correction("dms_endpoint_connection_tests")
@@ -314,6 +319,23 @@ def test_an_interface_endpoint_of_another_vpc_and_a_role_that_does_not_trust_dms
     untrusted = connection_after_test(dms, world, world.make_endpoint("source", world.vpce_name, role=role))
     assert untrusted["Status"] == "failed"
     assert "does not allow dms.amazonaws.com" in untrusted["LastFailureMessage"]
+
+
+@pytest.mark.correction("dms_endpoint_connection_tests")
+def test_verify_full_checks_the_name_dms_connects_to_against_the_certificate(
+    aws: Callable[[str], Any], world: World
+) -> None:
+    dms = aws("dms")
+    at_cluster = world.make_endpoint("target", world.target_cluster["Endpoint"], ssl_mode="verify-full")
+    through_vpce = world.make_endpoint("source", world.vpce_name, ssl_mode="verify-full")
+    without_tls = world.make_endpoint("source", world.vpce_name, ssl_mode="none")
+
+    assert connection_after_test(dms, world, at_cluster)["Status"] == "successful"
+    mismatch = connection_after_test(dms, world, through_vpce)
+    assert mismatch["Status"] == "failed"
+    assert "does not match host name" in mismatch["LastFailureMessage"]  # the RDS certificate does not name the vpce
+    refused = connection_after_test(dms, world, without_tls)
+    assert refused["Status"] == "failed" and "no encryption" in refused["LastFailureMessage"]
 
 
 # ---------------------------------------------------------------------------
@@ -446,6 +468,9 @@ def test_a_rule_the_stand_in_does_not_implement_refuses_the_start_naming_the_rul
     assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
     assert 'rule 2 (rule-name "rename-schema", rule-type "transformation"' in refused.value.response["Error"]["Message"]
     assert task_of(dms, arn)["Status"] == "ready"
+    modified = dms.modify_replication_task(ReplicationTaskArn=arn, TableMappings=json.dumps({"rules": [selection()]}))
+    assert modified["ReplicationTask"]["Status"] == "modifying"
+    assert json.loads(task_of(dms, arn)["TableMappings"]) == {"rules": [selection()]}
     with pytest.raises(ClientError, match="not emulated"):
         dms.start_replication_task(
             ReplicationTaskArn=arn, StartReplicationTaskType="start-replication", CdcStartPosition="0/0"
