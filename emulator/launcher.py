@@ -28,6 +28,7 @@ import threading
 from typing import Any
 
 from dataplane.postgres import PostgresNotInstalled, find_server_binaries
+from dms_standin import task_registry
 from moto_fixes import PATCHES, apply_patches, moto_version_problem
 from moto_fixes.environment import prepare_environment
 from moto_fixes.rds import POSTGRES_BIN_DIR_VARIABLE, postgres_servers
@@ -39,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--quiet", action="store_true", help="no request log")
-    parser.add_argument(
-        "--list-patches", action="store_true", help="print the patches and exit"
-    )
+    parser.add_argument("--list-patches", action="store_true", help="print the patches and exit")
     args = parser.parse_args(argv)
 
     if args.list_patches:
@@ -90,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         server.server_close()
         return 0
     finally:
+        # DMS replication tasks read and write the servers: they stop first.
+        task_registry().close_all()
         postgres_servers().stop_all()
 
 

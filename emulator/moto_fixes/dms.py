@@ -40,10 +40,7 @@ def _timestamp_members(service: str) -> set[str]:
 
 def _convert_timestamps(obj: Any, keys: set[str]) -> Any:
     if isinstance(obj, dict):
-        return {
-            k: (_to_epoch(v) if k in keys else _convert_timestamps(v, keys))
-            for k, v in obj.items()
-        }
+        return {k: (_to_epoch(v) if k in keys else _convert_timestamps(v, keys)) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_convert_timestamps(v, keys) for v in obj]
     return obj
@@ -181,9 +178,7 @@ def dms_replication_subnet_groups() -> None:
         backend = getattr(self, "_emu_backend", None)
         name = self.replication_subnet_group_identifier
         if backend is not None and name in backend.replication_subnet_groups:
-            data["ReplicationSubnetGroup"] = backend.replication_subnet_groups[
-                name
-            ].to_dict()
+            data["ReplicationSubnetGroup"] = backend.replication_subnet_groups[name].to_dict()
         return data
 
     B.create_replication_instance = create_replication_instance
@@ -224,9 +219,7 @@ def dms_event_subscriptions() -> None:
             "CustSubscriptionId": name,
             "SnsTopicArn": p["SnsTopicArn"],
             "Status": "active",
-            "SubscriptionCreationTime": datetime.now(timezone.utc).strftime(
-                "%Y-%m-%d %H:%M:%S.%f"
-            )[:-3],
+            "SubscriptionCreationTime": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
             "SourceType": p.get("SourceType"),
             "SourceIdsList": p.get("SourceIds") or [],
             "EventCategoriesList": p.get("EventCategories") or [],
@@ -312,10 +305,306 @@ def dms_tags_by_arn() -> None:
 
     def remove_tags_from_resource(self: Any) -> str:
         p = json.loads(self.body)
-        self.dms_backend.tagger.untag_resource_using_names(
-            p["ResourceArn"], p.get("TagKeys") or []
-        )
+        self.dms_backend.tagger.untag_resource_using_names(p["ResourceArn"], p.get("TagKeys") or [])
         return "{}"
 
     R.add_tags_to_resource = add_tags_to_resource
     R.remove_tags_from_resource = remove_tags_from_resource
+
+
+# ---------------------------------------------------------------------------
+# The DMS stand-in (emulator/dms_standin/): connection tests and replication tasks that really connect
+# ---------------------------------------------------------------------------
+
+CDC_POSITION_PARAMETERS = ("CdcStartPosition", "CdcStartTime", "CdcStopPosition")
+
+
+def _invalid_parameter(message: str) -> Exception:
+    """DMS's InvalidParameterValueException (HTTP 400), which moto does not define."""
+    from moto.core.exceptions import JsonRESTError
+
+    return JsonRESTError("InvalidParameterValueException", message)
+
+
+def _body(response: Any) -> dict[str, Any]:
+    return json.loads(response.body or "{}")
+
+
+def _task(backend: Any, arn: str | None) -> Any:
+    from moto.dms.exceptions import ResourceNotFoundFault
+
+    task = backend.replication_tasks.get(arn)
+    if task is None:
+        raise ResourceNotFoundFault("Replication task could not be found.")
+    return task
+
+
+def _task_status(task: Any) -> str:
+    """The status DMS reports: the data plane's once the task was started, else moto's record."""
+    from dms_standin import task_registry
+
+    if task.status == "creating":
+        task.ready()  # as dms_task_becomes_ready does on Describe
+    return task_registry().status(task.arn) or task.status
+
+
+def _task_dict(task: Any, status: str | None = None) -> dict[str, Any]:
+    """moto's record of the task with what the data plane reports merged in."""
+    from dms_standin import task_registry
+
+    data = task.to_dict()
+    described = task_registry().describe(task.arn)
+    if described:
+        data.update(described)
+    if status is not None:
+        data["Status"] = status
+    return data
+
+
+@patch
+def dms_endpoint_connection_tests() -> None:
+    """AWS DMS's TestConnection really connects from the replication instance to
+    the endpoint (reading its Secrets Manager secret through the access role,
+    following the host from the instance's VPC, with the endpoint's SslMode),
+    answers `testing`, and DescribeConnections then shows `successful` or
+    `failed` with the database's message; testing a pair again updates its
+    record; DescribeConnections filters by endpoint-arn, endpoint-identifier,
+    replication-instance-arn and replication-instance-identifier and pages with
+    MaxRecords/Marker. moto connected to nothing (every test became
+    `successful`), crashed (HTTP 500) when a pair was tested a second time, and
+    applied only the last filter. Now dms_standin/connections.py does the test
+    (IAM permission policies are not evaluated; the role must exist and trust
+    dms.amazonaws.com). Seen with moto 5.2.1."""
+    from dms_standin import connection_tests
+    from dms_standin.connections import describe_connections as describe
+    from moto.dms.exceptions import ResourceNotFoundFault
+    from moto.dms.responses import DatabaseMigrationServiceResponse as R
+
+    def test_connection(self: Any) -> str:
+        p = _body(self)
+        backend = self.dms_backend
+        instance = backend.replication_instances.get(p.get("ReplicationInstanceArn"))
+        if instance is None:
+            raise ResourceNotFoundFault("Replication instance could not be found.")
+        endpoint = next((e for e in backend.endpoints.values() if e.endpoint_arn == p.get("EndpointArn")), None)
+        if endpoint is None:
+            raise ResourceNotFoundFault("Endpoint could not be found.")
+        record = connection_tests().test(backend, instance, endpoint)
+        return json.dumps({"Connection": record.to_dict()})
+
+    def describe_connections(self: Any) -> str:
+        p = _body(self)
+        try:
+            page, marker = describe(
+                self.dms_backend.connections, p.get("Filters") or [], p.get("MaxRecords"), p.get("Marker")
+            )
+        except ValueError as error:
+            raise _invalid_parameter(str(error)) from None
+        out: dict[str, Any] = {"Connections": page}
+        if marker:
+            out["Marker"] = marker
+        return json.dumps(out)
+
+    R.test_connection = test_connection
+    R.describe_connections = describe_connections
+
+
+@patch
+def dms_replication_tasks_replicate() -> None:
+    """AWS DMS runs a started replication task on the data plane: a full load
+    of the selected tables and change data capture into the target, with the
+    lifecycle starting -> running -> stopping -> stopped (or failed with a
+    LastFailureMessage when an endpoint cannot be reached), resume-processing
+    and reload-target, statistics in DescribeReplicationTasks, and
+    InvalidResourceStateFault for a start that does not fit the task's state
+    (start-replication is valid only for a task's first run), a stop of a task
+    that is not running, and a modify or delete of a running one. moto only
+    flipped a status (to `running` at once) and moved no data; it had no
+    ModifyReplicationTask, and it ignored StartReplicationTaskType. Now
+    dms_standin/tasks.py runs one dataplane ReplicationTaskRunner per task
+    (selection rules only: any other rule refuses the start with
+    InvalidParameterValueException; CdcStartPosition/CdcStartTime/CdcStopPosition
+    are refused as not emulated). Seen with moto 5.2.1."""
+    from dataplane.replication import (
+        START_TYPES,
+        InvalidTaskStateError,
+        ReplicationConfigError,
+        parse_table_mappings,
+    )
+    from dms_standin import EndpointError, endpoint_connection_params, task_registry
+    from dms_standin.connections import paginate
+    from dms_standin.tasks import RUNNING_STATES, STARTABLE_STATES
+    from moto.dms.exceptions import InvalidResourceStateFault
+    from moto.dms.responses import DatabaseMigrationServiceResponse as R
+
+    original_delete = R.delete_replication_task
+
+    def refuse_cdc_positions(p: dict[str, Any]) -> None:
+        given = [key for key in CDC_POSITION_PARAMETERS if p.get(key) not in (None, "")]
+        if given:
+            raise _invalid_parameter(
+                f"{', '.join(given)}: CDC start and stop positions are not emulated; the DMS stand-in starts CDC "
+                "where the full load's snapshot ends (or where a stopped task stopped)"
+            )
+
+    def endpoint_params(backend: Any, task: Any, role: str, arn: str) -> dict[str, Any]:
+        instance = backend.replication_instances.get(task.replication_instance_arn)
+        if instance is None:
+            raise EndpointError(f"Replication instance {task.replication_instance_arn} does not exist")
+        endpoint = next((e for e in backend.endpoints.values() if e.endpoint_arn == arn), None)
+        if endpoint is None:
+            raise EndpointError(f"The {role} endpoint {arn} does not exist")
+        try:
+            return endpoint_connection_params(endpoint, instance, backend.account_id, backend.region_name)
+        except EndpointError as error:
+            raise EndpointError(f"{role} endpoint {endpoint.endpoint_identifier}: {error}") from None
+
+    def start_replication_task(self: Any) -> str:
+        p = _body(self)
+        refuse_cdc_positions(p)
+        backend = self.dms_backend
+        task = _task(backend, p.get("ReplicationTaskArn"))
+        start_type = p.get("StartReplicationTaskType") or "start-replication"
+        if start_type not in START_TYPES:
+            raise _invalid_parameter(f"StartReplicationTaskType {start_type}; valid: {', '.join(START_TYPES)}")
+        registry = task_registry()
+        status = _task_status(task)
+        if status not in STARTABLE_STATES:
+            raise InvalidResourceStateFault(
+                f"Replication task {task.id} is {status}; only a ready, stopped or failed task can be started"
+            )
+        if start_type == "start-replication" and registry.has_run(task.arn):
+            raise InvalidResourceStateFault(
+                "Start Type : START_REPLICATION, valid only for tasks running for the first time"
+            )
+        try:
+            parse_table_mappings(task.table_mappings)
+        except ReplicationConfigError as error:  # UnsupportedRuleError too: the start is refused
+            raise _invalid_parameter(str(error)) from None
+        try:
+            source = endpoint_params(backend, task, "Source", task.source_endpoint_arn)
+            target = endpoint_params(backend, task, "Target", task.target_endpoint_arn)
+        except EndpointError as error:
+            # DMS accepts the start and the task then fails; so does the stand-in.
+            registry.fail_start(task.arn, str(error))
+            return json.dumps({"ReplicationTask": _task_dict(task, "starting")})
+        try:
+            registry.start(
+                task.arn,
+                task.id,
+                source,
+                target,
+                task.migration_type,
+                task.table_mappings,
+                task.replication_task_settings,
+                start_type,
+            )
+        except ReplicationConfigError as error:
+            raise _invalid_parameter(str(error)) from None
+        except InvalidTaskStateError as error:
+            raise InvalidResourceStateFault(str(error)) from None
+        task.start_date = datetime.now(timezone.utc)
+        return json.dumps({"ReplicationTask": _task_dict(task, "starting")})
+
+    def stop_replication_task(self: Any) -> str:
+        p = _body(self)
+        task = _task(self.dms_backend, p.get("ReplicationTaskArn"))
+        if _task_status(task) not in ("starting", "running"):
+            raise InvalidResourceStateFault(f"Replication task {task.id} is currently not running")
+        try:
+            task_registry().stop(task.arn)
+        except InvalidTaskStateError:
+            raise InvalidResourceStateFault(f"Replication task {task.id} is currently not running") from None
+        return json.dumps({"ReplicationTask": _task_dict(task, "stopping")})
+
+    def describe_replication_tasks(self: Any) -> str:
+        p = _body(self)
+        tasks = self.dms_backend.describe_replication_tasks(filters=p.get("Filters") or [], max_records=0)
+        page, marker = paginate(list(tasks), p.get("MaxRecords"), p.get("Marker"))
+        found = []
+        for task in page:
+            data = _task_dict(task)
+            if p.get("WithoutSettings"):
+                data.pop("ReplicationTaskSettings", None)
+            found.append(data)
+        out: dict[str, Any] = {"ReplicationTasks": found}
+        if marker:
+            out["Marker"] = marker
+        return json.dumps(out)
+
+    def modify_replication_task(self: Any) -> str:
+        from moto.dms.exceptions import ResourceAlreadyExistsFault
+
+        p = _body(self)
+        backend = self.dms_backend
+        task = _task(backend, p.get("ReplicationTaskArn"))
+        if _task_status(task) in RUNNING_STATES:
+            raise InvalidResourceStateFault(
+                "Replication Task, excluding logging severity task settings, cannot be modified while it is "
+                "running state"
+            )
+        refuse_cdc_positions(p)
+        new_id = p.get("ReplicationTaskIdentifier")
+        if new_id and new_id != task.id:
+            if any(other.id == new_id for other in backend.replication_tasks.values()):
+                raise ResourceAlreadyExistsFault(f"Replication task {new_id} already exists.")
+            task.id = new_id
+        task.migration_type = p.get("MigrationType") or task.migration_type
+        task.table_mappings = p.get("TableMappings") or task.table_mappings
+        if p.get("ReplicationTaskSettings") is not None:
+            task.replication_task_settings = p["ReplicationTaskSettings"]
+        task_registry().modified(task.arn, task.migration_type, task.table_mappings, task.replication_task_settings)
+        return json.dumps({"ReplicationTask": _task_dict(task, "modifying")})
+
+    def delete_replication_task(self: Any) -> str:
+        p = _body(self)
+        task = _task(self.dms_backend, p.get("ReplicationTaskArn"))
+        status = _task_status(task)
+        if status in RUNNING_STATES:
+            raise InvalidResourceStateFault(f"Replication task {task.id} is {status}; stop it before deleting it")
+        data = _task_dict(task, "deleting")
+        task_registry().delete(task.arn)  # the runner goes, and its replication slot on the source
+        original_delete(self)
+        return json.dumps({"ReplicationTask": data})
+
+    R.start_replication_task = start_replication_task
+    R.stop_replication_task = stop_replication_task
+    R.describe_replication_tasks = describe_replication_tasks
+    R.modify_replication_task = modify_replication_task
+    R.delete_replication_task = delete_replication_task
+
+
+@patch
+def dms_table_statistics() -> None:
+    """AWS DMS's DescribeTableStatistics returns, per table of a task, its state
+    and the rows loaded, inserted, updated and deleted, filtered by
+    schema-name, table-name and table-state, paged with MaxRecords/Marker.
+    moto had no DescribeTableStatistics (HTTP 500). Now it answers what the
+    task's runner counts (an empty list for a task never started).
+    Seen with moto 5.2.1."""
+    from dms_standin import task_registry
+    from dms_standin.connections import paginate
+    from moto.dms.responses import DatabaseMigrationServiceResponse as R
+
+    keys = {"schema-name": "SchemaName", "table-name": "TableName", "table-state": "TableState"}
+
+    def describe_table_statistics(self: Any) -> str:
+        p = _body(self)
+        task = _task(self.dms_backend, p.get("ReplicationTaskArn"))
+        statistics = task_registry().table_statistics(task.arn)
+        for each in p.get("Filters") or []:
+            key = keys.get(each.get("Name"))
+            if key is None:
+                raise _invalid_parameter(f"Invalid filter name: {each.get('Name')}; valid names: {', '.join(keys)}")
+            values = set(each.get("Values") or [])
+            statistics = [entry for entry in statistics if entry.get(key) in values]
+        try:
+            page, marker = paginate(statistics, p.get("MaxRecords"), p.get("Marker"))
+        except ValueError as error:
+            raise _invalid_parameter(str(error)) from None
+        out: dict[str, Any] = {"ReplicationTaskArn": task.arn, "TableStatistics": page}
+        if marker:
+            out["Marker"] = marker
+        return json.dumps(out)
+
+    R.describe_table_statistics = describe_table_statistics

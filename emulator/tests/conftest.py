@@ -34,8 +34,12 @@ def endpoint() -> Iterator[str]:
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
+    from dms_standin import connection_tests, task_registry
     from moto_fixes.rds import postgres_servers
 
+    # Replication tasks read and write the servers: they stop (and drop their slots) first.
+    task_registry().close_all()
+    connection_tests().wait()
     postgres_servers().stop_all()
 
 
