@@ -290,8 +290,12 @@ def rds_eventbridge_events() -> None:
         old_writer = cluster.writer if cluster is not None else None
         cluster = failover_db_cluster(self, db_cluster_identifier, target_db_instance_identifier)
         new_writer = cluster.writer
-        name = new_writer.db_instance_identifier
-        same_az = old_writer is not None and old_writer.availability_zone == new_writer.availability_zone
+        name = target_db_instance_identifier or getattr(new_writer, "db_instance_identifier", "")
+        same_az = (
+            old_writer is not None
+            and new_writer is not None
+            and old_writer.availability_zone == new_writer.availability_zone
+        )
         self.add_event("DB_CLUSTER_FAILOVER_SAME_AZ" if same_az else "DB_CLUSTER_FAILOVER_CROSS_AZ", cluster, name=name)
         self.add_event("DB_CLUSTER_FAILOVER_COMPLETE", cluster, name=name)
         return cluster
@@ -325,3 +329,26 @@ def rds_eventbridge_events() -> None:
     RDSBackend.delete_db_instance = delete_instance
     RDSBackend.reboot_db_instance = reboot_instance
     RDSBackend.modify_db_instance = modify_instance
+
+
+@patch
+def rds_failover_within_the_cluster() -> None:
+    """AWS FailoverDBCluster promotes an instance of that cluster; a
+    TargetDBInstanceIdentifier that names an instance of another cluster is
+    rejected (InvalidParameterValue). moto made that instance a writer of its own
+    cluster, which then had two writers in DBClusterMembers, while the failed-over
+    cluster kept its writer. Seen with moto 5.2.1."""
+    from moto.rds.exceptions import InvalidParameterValue
+    from moto.rds.models import DBCluster
+
+    original = DBCluster.failover
+
+    def failover(self: Any, target_instance: Any) -> None:
+        if getattr(target_instance, "db_cluster_identifier", None) != self.db_cluster_identifier:
+            raise InvalidParameterValue(
+                f"DB instance {target_instance.db_instance_identifier} is not a member of DB cluster "
+                f"{self.db_cluster_identifier}."
+            )
+        original(self, target_instance)
+
+    DBCluster.failover = failover

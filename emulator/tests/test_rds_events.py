@@ -359,3 +359,23 @@ def test_input_input_path_and_input_transformer_shape_what_the_function_gets(
         {"trigger": "rds-event", "event": "RDS-EVENT-0071", "cluster": mysql_cluster.cluster_id},
         {"trigger": "rds-event", "event": "RDS-EVENT-0073", "cluster": mysql_cluster.cluster_id},
     ]
+
+
+@pytest.mark.correction("rds_failover_within_the_cluster")
+def test_a_failover_target_must_be_an_instance_of_the_cluster(
+    aws: Callable[[str], Any], unique: Callable[[str], str], network: Any, mysql_cluster: Cluster
+) -> None:
+    rds = aws("rds")
+    other = make_cluster(aws, unique, network, "aurora-mysql", "8.0.mysql_aurora.3.05.2")
+    try:
+        writer = writer_of(aws, mysql_cluster.cluster_id)
+        with pytest.raises(rds.exceptions.ClientError) as raised:
+            rds.failover_db_cluster(
+                DBClusterIdentifier=mysql_cluster.cluster_id, TargetDBInstanceIdentifier=other.reader
+            )
+        assert raised.value.response["Error"]["Code"] == "InvalidParameterValue"
+        # Neither cluster changed: one writer each, the same as before.
+        assert writer_of(aws, mysql_cluster.cluster_id) == writer
+        assert writer_of(aws, other.cluster_id) == other.writer
+    finally:
+        drop_cluster(aws, other)
