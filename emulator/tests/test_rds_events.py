@@ -263,6 +263,7 @@ def test_instance_changes_are_rds_db_instance_events_with_their_event_ids(
         DBInstanceIdentifier=instance_id,
         DBInstanceClass="db.t3.small",
         DBParameterGroupName=group,
+        MasterUserPassword="password5678",
         ApplyImmediately=True,
     )
     rds.reboot_db_instance(DBInstanceIdentifier=instance_id)
@@ -274,6 +275,7 @@ def test_instance_changes_are_rds_db_instance_events_with_their_event_ids(
         ("RDS-EVENT-0012", "configuration change", "Applying modification to database instance class"),
         ("RDS-EVENT-0014", "configuration change", "Finished applying modification to DB instance class"),
         ("RDS-EVENT-0011", "configuration change", f"Updated to use DBParameterGroup {group}"),
+        ("RDS-EVENT-0016", "configuration change", "Reset master credentials"),
         ("RDS-EVENT-0006", "availability", "DB instance restarted"),
         ("RDS-EVENT-0003", "deletion", "DB instance deleted"),
     }
