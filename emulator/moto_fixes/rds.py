@@ -180,3 +180,175 @@ def rds_aurora_postgresql_servers() -> None:
     RDSBackend.modify_db_cluster = modify_cluster
     RDSBackend.delete_db_cluster = delete_cluster
     RDSBackend.create_db_instance = create_instance
+
+
+# The RDS events emitted to EventBridge: moto's event type (moto's own, or added here) -> (EventID, category,
+# message). IDs, categories and messages as in "Amazon RDS event categories and event messages for Aurora"
+# (Aurora User Guide); messages without the table's final full stop, as events carry them.
+RDS_EVENTS: dict[str, tuple[str, str, str]] = {
+    "DB_INSTANCE_CREATE": ("RDS-EVENT-0005", "creation", "DB instance created"),
+    "DB_INSTANCE_DELETE": ("RDS-EVENT-0003", "deletion", "DB instance deleted"),
+    "DB_INSTANCE_RESTART": ("RDS-EVENT-0006", "availability", "DB instance restarted"),
+    "DB_INSTANCE_CLASS_MODIFY_START": (
+        "RDS-EVENT-0012",
+        "configuration change",
+        "Applying modification to database instance class",
+    ),
+    "DB_INSTANCE_CLASS_MODIFY_FINISH": (
+        "RDS-EVENT-0014",
+        "configuration change",
+        "Finished applying modification to DB instance class",
+    ),
+    "DB_INSTANCE_PARAMETER_GROUP": ("RDS-EVENT-0011", "configuration change", "Updated to use DBParameterGroup {name}"),
+    "DB_INSTANCE_RESET_MASTER_CREDENTIALS": ("RDS-EVENT-0016", "configuration change", "Reset master credentials"),
+    "DB_CLUSTER_FAILOVER_SAME_AZ": ("RDS-EVENT-0072", "failover", "Started same AZ failover to DB instance: {name}"),
+    "DB_CLUSTER_FAILOVER_CROSS_AZ": ("RDS-EVENT-0073", "failover", "Started cross AZ failover to DB instance: {name}"),
+    "DB_CLUSTER_FAILOVER_COMPLETE": ("RDS-EVENT-0071", "failover", "Completed failover to DB instance: {name}"),
+}
+# moto's source type (DescribeEvents) -> the event's detail-type and detail.SourceType in EventBridge.
+RDS_EVENT_SOURCES = {
+    "db-instance": ("RDS DB Instance Event", "DB_INSTANCE"),
+    "db-cluster": ("RDS DB Cluster Event", "CLUSTER"),
+}
+
+
+def rds_event_detail(event: Any, event_id: str) -> dict[str, Any]:
+    """The `detail` of an RDS event in EventBridge, in the order AWS's examples show it."""
+    date = event.date
+    return {
+        "EventCategories": list(event.event_categories),
+        "SourceType": RDS_EVENT_SOURCES[event.source_type][1],
+        "SourceArn": event.source_arn,
+        "Date": date.strftime("%Y-%m-%dT%H:%M:%S.") + f"{date.microsecond // 1000:03d}Z",
+        "Message": event.message,
+        "SourceIdentifier": event.source_identifier,
+        "EventID": event_id,
+    }
+
+
+def emit_rds_event(backend: Any, event: Any, event_type: str) -> None:
+    """Put the event on the default bus of the backend's account and region, as RDS does; never fails the call."""
+    import datetime
+    import sys
+
+    if event_type not in RDS_EVENTS or event.source_type not in RDS_EVENT_SOURCES:
+        return
+    try:
+        from moto.events.models import events_backends
+
+        detail = rds_event_detail(event, RDS_EVENTS[event_type][0])
+        moment = event.date.replace(tzinfo=datetime.timezone.utc).timestamp()
+        events_backends[backend.account_id][backend.region_name].put_events(
+            [
+                {
+                    "Source": "aws.rds",
+                    "DetailType": RDS_EVENT_SOURCES[event.source_type][0],
+                    "Detail": json.dumps(detail),
+                    "Resources": [event.source_arn],
+                    "Time": moment,
+                }
+            ]
+        )
+    except Exception as exc:
+        print(f"RDS: could not emit {event_type} for {event.source_identifier}: {exc!r}", file=sys.stderr, flush=True)
+
+
+@patch
+def rds_eventbridge_events() -> None:
+    """AWS RDS puts an event on the default EventBridge bus (source aws.rds,
+    detail-type "RDS DB Instance Event" / "RDS DB Cluster Event", detail with
+    EventCategories, SourceType, SourceArn, Date, Message, SourceIdentifier and
+    EventID) and in DescribeEvents when a resource changes; moto emitted nothing
+    to EventBridge and recorded only creation and backup events, so a rule on
+    RDS events (the lab's writer-sync after a failover) never fired.
+    FailoverDBCluster now emits RDS-EVENT-0072 or -0073 (started, same or cross
+    AZ) and RDS-EVENT-0071 (completed); CreateDBInstance RDS-EVENT-0005,
+    DeleteDBInstance RDS-EVENT-0003, RebootDBInstance RDS-EVENT-0006, and
+    ModifyDBInstance RDS-EVENT-0012 and -0014 (instance class), -0011 (parameter
+    group), -0016 (master password). Seen with moto 5.2.1."""
+    from moto.rds.models import DBCluster, Event, RDSBackend
+
+    for event_type, (_, category, message) in RDS_EVENTS.items():
+        Event.EVENT_MAP.setdefault(event_type, {"Categories": [category], "Message": message})
+    # DescribeEvents' source type of a cluster; moto had none, as it recorded no cluster events.
+    DBCluster.event_source_type = "db-cluster"
+
+    failover_db_cluster = RDSBackend.failover_db_cluster
+    delete_db_instance = RDSBackend.delete_db_instance
+    reboot_db_instance = RDSBackend.reboot_db_instance
+    modify_db_instance = RDSBackend.modify_db_instance
+
+    def add_event(self: Any, event_type: str, resource: Any, **names: str) -> None:
+        event = Event(event_type, resource)
+        if names:
+            event.message = event.message.format(**names)
+        self.events.append(event)
+        emit_rds_event(self, event, event_type)
+
+    def failover(self: Any, db_cluster_identifier: str, target_db_instance_identifier: str | None = None) -> Any:
+        cluster = self.clusters.get(db_cluster_identifier)
+        old_writer = cluster.writer if cluster is not None else None
+        cluster = failover_db_cluster(self, db_cluster_identifier, target_db_instance_identifier)
+        new_writer = cluster.writer
+        name = target_db_instance_identifier or getattr(new_writer, "db_instance_identifier", "")
+        same_az = (
+            old_writer is not None
+            and new_writer is not None
+            and old_writer.availability_zone == new_writer.availability_zone
+        )
+        self.add_event("DB_CLUSTER_FAILOVER_SAME_AZ" if same_az else "DB_CLUSTER_FAILOVER_CROSS_AZ", cluster, name=name)
+        self.add_event("DB_CLUSTER_FAILOVER_COMPLETE", cluster, name=name)
+        return cluster
+
+    def delete_instance(self: Any, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:
+        database = delete_db_instance(self, db_instance_identifier, *args, **kwargs)
+        self.add_event("DB_INSTANCE_DELETE", database)
+        return database
+
+    def reboot_instance(self: Any, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:
+        database = reboot_db_instance(self, db_instance_identifier, *args, **kwargs)
+        self.add_event("DB_INSTANCE_RESTART", database)
+        return database
+
+    def modify_instance(self: Any, db_instance_identifier: str, db_kwargs: dict[str, Any]) -> Any:
+        before = self.databases.get(db_instance_identifier)
+        old_class = getattr(before, "db_instance_class", None)
+        old_group = getattr(before, "db_parameter_group_name", None)
+        database = modify_db_instance(self, db_instance_identifier, db_kwargs)
+        if db_kwargs.get("db_instance_class") and database.db_instance_class != old_class:
+            self.add_event("DB_INSTANCE_CLASS_MODIFY_START", database)
+            self.add_event("DB_INSTANCE_CLASS_MODIFY_FINISH", database)
+        if db_kwargs.get("db_parameter_group_name") and db_kwargs["db_parameter_group_name"] != old_group:
+            self.add_event("DB_INSTANCE_PARAMETER_GROUP", database, name=db_kwargs["db_parameter_group_name"])
+        if db_kwargs.get("master_user_password"):
+            self.add_event("DB_INSTANCE_RESET_MASTER_CREDENTIALS", database)
+        return database
+
+    RDSBackend.add_event = add_event
+    RDSBackend.failover_db_cluster = failover
+    RDSBackend.delete_db_instance = delete_instance
+    RDSBackend.reboot_db_instance = reboot_instance
+    RDSBackend.modify_db_instance = modify_instance
+
+
+@patch
+def rds_failover_within_the_cluster() -> None:
+    """AWS FailoverDBCluster promotes an instance of that cluster; a
+    TargetDBInstanceIdentifier that names an instance of another cluster is
+    rejected (InvalidParameterValue). moto made that instance a writer of its own
+    cluster, which then had two writers in DBClusterMembers, while the failed-over
+    cluster kept its writer. Seen with moto 5.2.1."""
+    from moto.rds.exceptions import InvalidParameterValue
+    from moto.rds.models import DBCluster
+
+    original = DBCluster.failover
+
+    def failover(self: Any, target_instance: Any) -> None:
+        if getattr(target_instance, "db_cluster_identifier", None) != self.db_cluster_identifier:
+            raise InvalidParameterValue(
+                f"DB instance {target_instance.db_instance_identifier} is not a member of DB cluster "
+                f"{self.db_cluster_identifier}."
+            )
+        original(self, target_instance)
+
+    DBCluster.failover = failover

@@ -10,6 +10,10 @@ import threading
 from typing import Any, Callable
 from urllib.parse import parse_qs
 
+# Held while one API call runs (see serialized). Work that must wait until the call that caused it has
+# answered (EventBridge's asynchronous delivery to Lambda, moto_fixes/events.py) takes it once first.
+REQUEST_LOCK = threading.Lock()
+
 
 def serialized(app: Any) -> Any:
     """AWS applies each API call atomically; moto's backends are plain Python objects that
@@ -25,7 +29,7 @@ def serialized(app: Any) -> Any:
     Seen with moto 5.2.1."""
     from collections import OrderedDict
 
-    lock = threading.Lock()
+    lock = REQUEST_LOCK
     answers: OrderedDict[str, tuple[str, list, list[bytes]]] = OrderedDict()
 
     def wsgi(environ: dict, start_response: Callable) -> Any:
