@@ -89,11 +89,11 @@ describe.each(deployments)("writer-target sync of %s-lab", (name) => {
       const pattern = String(eventRule?.event_pattern);
       expect(pattern).toContain('"source" = ["aws.rds"]');
       expect(pattern).toContain('"detail-type" = ["RDS DB Cluster Event", "RDS DB Instance Event"]');
-      const sourceIdentifiers = [
-        JSON.stringify(clusters[lab.getLogicalId(database.cluster)].cluster_identifier),
-        ...database.instances.map((instance) => `aws_rds_cluster_instance.${lab.getLogicalId(instance)}.identifier`),
+      const sourceArns = [
+        `aws_rds_cluster.${lab.getLogicalId(database.cluster)}.arn`,
+        ...database.instances.map((instance) => `aws_rds_cluster_instance.${lab.getLogicalId(instance)}.arn`),
       ];
-      expect(pattern).toContain(`"SourceIdentifier" = [${sourceIdentifiers.join(", ")}]`);
+      expect(pattern).toContain(`"resources" = [${sourceArns.join(", ")}]`);
       expect(rules.find((rule) => rule.schedule_expression !== undefined)?.schedule_expression).toMatch(/^rate\(\d+ minutes?\)$/);
 
       const ruleArns = ownTargets.map((target) => String(target.rule).replace(/\.name\}$/, ".arn}"));

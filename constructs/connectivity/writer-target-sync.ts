@@ -110,7 +110,9 @@ export class WriterTargetSync extends Construct {
       eventPattern: Fn.jsonencode({
         source: ["aws.rds"],
         "detail-type": ["RDS DB Cluster Event", "RDS DB Instance Event"],
-        detail: { SourceIdentifier: [database.clusterIdentifier, ...instanceIds] },
+        // Matched on the envelope's ARNs: AWS's own examples disagree on the form of detail.SourceIdentifier
+        // (`my-cluster` or `rds:my-cluster`), while `resources` always holds the source's ARN.
+        resources: [database.cluster.arn, ...database.instances.map((instance) => instance.arn)],
       }),
       tags: nameTag(`${name}-rds-events`),
     });
