@@ -28,8 +28,9 @@ import {
   RegisterTargetsCommand,
   type TargetDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { DescribeDBClustersCommand, RDSClient } from "@aws-sdk/client-rds";
+import { CloudWatchLogsClient, DeleteLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { Client, type QueryResultRow } from "pg";
 import { run, terraformEnvironment } from "../../lab/terraform-cli";
@@ -91,6 +92,7 @@ export class EmulatedLab {
   readonly rds: RDSClient;
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly lambda: LambdaClient;
+  readonly logs: CloudWatchLogsClient;
 
   constructor(
     readonly url: string,
@@ -102,6 +104,7 @@ export class EmulatedLab {
     this.rds = new RDSClient(config);
     this.elbv2 = new ElasticLoadBalancingV2Client(config);
     this.lambda = new LambdaClient(config);
+    this.logs = new CloudWatchLogsClient(config);
   }
 
   /** A stack's Terraform outputs (`terraform output -json`), as strings. */
@@ -175,6 +178,12 @@ export class EmulatedLab {
         VpcConfig: { SubnetIds: subnetIds, SecurityGroupIds: securityGroupIds },
       }),
     );
+  }
+
+  /** Deletes the probe function and the log group its invocations made. */
+  async deleteProbeFunction(name: string): Promise<void> {
+    await this.lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+    await this.logs.send(new DeleteLogGroupCommand({ logGroupName: `/aws/lambda/${name}` }));
   }
 
   /** Invokes the probe function; its result, or the error it failed with. */
@@ -302,5 +311,24 @@ export class EmulatedLab {
   async postgresServers(): Promise<{ servers: { cluster_id: string }[]; directory: string | null }> {
     const response = await fetch(`${this.url}/_emulator/postgres-servers`);
     return (await response.json()) as { servers: { cluster_id: string }[]; directory: string | null };
+  }
+
+  /** The instance that is the cluster's writer, as DescribeDBClusters reports it. */
+  async writer(clusterId: string): Promise<string> {
+    const { DBClusters } = await this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }));
+    const writer = DBClusters?.[0]?.DBClusterMembers?.find((member) => member.IsClusterWriter)?.DBInstanceIdentifier;
+    if (!writer) throw new Error(`cluster ${clusterId} has no writer`);
+    return writer;
+  }
+
+  async failover(clusterId: string, targetInstance: string): Promise<void> {
+    await this.rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, TargetDBInstanceIdentifier: targetInstance }));
+  }
+
+  /** The RDS instance whose address an interface endpoint's target group holds (from the name's chain). */
+  async instanceBehind(endpointDns: string): Promise<string | undefined> {
+    const { chain } = await this.resolve(endpointDns);
+    const link = chain.find((step) => step.startsWith("rds instance "));
+    return link?.slice("rds instance ".length).split(".")[0];
   }
 }
