@@ -195,9 +195,16 @@ def sql(cluster: dict, statement: str, *args: Any) -> list[tuple]:
 
 
 def eventually(probe: Callable[[], Any], expected: Any, timeout: float = 15.0) -> Any:
+    """The probe's value once it is `expected`, or its last value (or error) at the deadline. A task is
+    `running` before its full load has created the target tables, so the probe may fail at first."""
     deadline = time.monotonic() + timeout
     while True:
-        value = probe()
+        try:
+            value = probe()
+        except psycopg.errors.UndefinedTable:
+            if time.monotonic() > deadline:
+                raise
+            value = None
         if value == expected or time.monotonic() > deadline:
             return value
         time.sleep(0.1)
