@@ -1,8 +1,12 @@
-// The lab's own commands: `up` (npm start) deploys the local deployment on the emulator, `plan` diffs it, `down` removes it.
+// The lab's commands: `up` (npm start), `plan` and `down` for the local lab; status, seed, test-connection, start, stop for any deployment.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EmulatorProcess, type EmulatorRecord } from "./emulator-process";
 import { PROJECT_ROOT } from "../variables/runtime";
+import { DeploymentFileError } from "../variables/load";
+import { parseArguments } from "./runbook/arguments";
+import { type CommandOptions, seed, start, status, stop, testConnection } from "./runbook/commands";
+import { createContext, loadNamedDeployment, type RunbookContext, UsageError } from "./runbook/context";
 import { run, terraformEnvironment } from "./terraform-cli";
 
 const LOCAL_DEPLOYMENT = "local";
@@ -158,17 +162,31 @@ async function down(): Promise<number> {
   return destroy.code;
 }
 
-const commands: Record<string, () => Promise<number>> = { up, plan, down };
-const command = process.argv[2] ?? "";
-const action = commands[command];
-if (!action) {
-  process.stderr.write(`usage: tsx lab/cli.ts <${Object.keys(commands).join("|")}>\n`);
-  process.exit(2);
+/** The local lab's own commands (the `local` deployment on the emulator). */
+const localCommands: Record<string, () => Promise<number>> = { up, plan, down };
+
+/** The migration runbook, for any deployment (`--deployment`, default local). */
+const runbookCommands: Record<string, (context: RunbookContext, options: CommandOptions) => Promise<number>> = {
+  status,
+  seed,
+  "test-connection": testConnection,
+  start,
+  stop,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const local = localCommands[argv[0] ?? ""];
+  if (local) return local();
+  const parsed = parseArguments(argv, [...Object.keys(localCommands), ...Object.keys(runbookCommands)]);
+  const context = createContext(loadNamedDeployment(parsed.deployment), say);
+  return runbookCommands[parsed.command](context, parsed.options);
 }
-action().then(
+
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${message}\n`);
+    process.exit(error instanceof UsageError || error instanceof DeploymentFileError ? 2 : 1);
   },
 );

@@ -28,6 +28,8 @@ export interface LabNames {
   /** Role DMS assumes to read the endpoint secrets. */
   readonly dmsSecretsRole: string;
   readonly bastion: string;
+  /** The function that runs named database operations and rotates the DMS secrets. */
+  readonly databaseOperations: string;
 }
 
 function sideNames(deploymentName: string, role: "source" | "target"): LabSideNames {
@@ -60,5 +62,6 @@ export function labNames(deploymentName: string): LabNames {
     replicationInstance: physicalName(deploymentName, "dms"),
     dmsSecretsRole: physicalName(deploymentName, "dms-secrets"),
     bastion: physicalName(deploymentName, "bastion"),
+    databaseOperations: physicalName(deploymentName, "db-ops"),
   };
 }

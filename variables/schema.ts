@@ -162,6 +162,8 @@ const secretsSchema = z
       .int()
       .refine((days) => days === 0 || (days >= 7 && days <= 30), "use 0 (delete at once) or 7 to 30 days")
       .default(0),
+    /** Days between automatic rotations of the DMS endpoint secrets (their dedicated users' passwords). @default 30 */
+    rotationDays: z.number().int("must be a whole number").min(1, "use 1 to 365 days").max(365, "use 1 to 365 days").default(30),
   })
   .strict();
 

@@ -1,0 +1,285 @@
+// The runbook's commands: status, seed, test-connection, start, stop; each takes a context and its options.
+import {
+  DescribeConnectionsCommand,
+  DescribeEndpointsCommand,
+  DescribeReplicationInstancesCommand,
+  DescribeReplicationTasksCommand,
+  DescribeTableStatisticsCommand,
+  StartReplicationTaskCommand,
+  StopReplicationTaskCommand,
+  TestConnectionCommand,
+  type Connection,
+  type ReplicationTask,
+} from "@aws-sdk/client-database-migration-service";
+import { InvokeCommand } from "@aws-sdk/client-lambda";
+import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { GetParameterCommand } from "@aws-sdk/client-ssm";
+import { decideStart, startProgress, tableLines } from "./decisions";
+import { NotDeployedError, UsageError, type RunbookContext } from "./context";
+
+const SIDES = ["source", "target"] as const;
+
+export interface CommandOptions {
+  readonly task?: string;
+  readonly rows?: number;
+  readonly reload?: boolean;
+  readonly final?: boolean;
+  /** How long to wait for DMS, in milliseconds. @default 15 minutes */
+  readonly timeoutMs?: number;
+  /** Between two polls, in milliseconds. @default 2000 */
+  readonly pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The task's DMS identifier: `<deployment>-<task id>`; the only task when none is named. */
+export function taskIdentifier(context: RunbookContext, task: string | undefined): string {
+  const ids = context.deployment.migration.tasks.map((t) => t.id);
+  if (ids.length === 0) throw new UsageError(`deployment "${context.deployment.name}" has no migration tasks`);
+  const id = task ?? (ids.length === 1 ? ids[0] : undefined);
+  if (id === undefined) throw new UsageError(`name a task with --task; this deployment has: ${ids.join(", ")}`);
+  if (!ids.includes(id)) throw new UsageError(`unknown task "${id}"; this deployment has: ${ids.join(", ")}`);
+  return `${context.deployment.name}-${id}`;
+}
+
+async function findTask(context: RunbookContext, identifier: string): Promise<ReplicationTask> {
+  const { ReplicationTasks } = await context.clients.dms
+    .send(new DescribeReplicationTasksCommand({ Filters: [{ Name: "replication-task-id", Values: [identifier] }] }))
+    .catch((error: unknown) => {
+      if (error instanceof Error && error.name === "ResourceNotFoundFault") return { ReplicationTasks: [] };
+      throw error;
+    });
+  const task = ReplicationTasks?.[0];
+  if (!task?.ReplicationTaskArn)
+    throw new NotDeployedError(`task ${identifier} is not deployed; deploy the ${context.deployment.name}-migration stack`);
+  return task;
+}
+
+/** Runs one of the db-ops function's named operations and returns its JSON result. */
+export async function databaseOperation<T = Record<string, unknown>>(context: RunbookContext, operation: object): Promise<T> {
+  const response = await context.clients.lambda
+    .send(new InvokeCommand({ FunctionName: context.names.databaseOperations, Payload: Buffer.from(JSON.stringify(operation)) }))
+    .catch((error: unknown) => {
+      if (error instanceof Error && error.name === "ResourceNotFoundException") {
+        throw new NotDeployedError(
+          `function ${context.names.databaseOperations} is not deployed; deploy the ${context.deployment.name}-lab stack`,
+        );
+      }
+      throw error;
+    });
+  const text = Buffer.from(response.Payload ?? new Uint8Array()).toString("utf8");
+  const payload = (text ? JSON.parse(text) : {}) as T & { errorMessage?: string };
+  if (response.FunctionError) throw new Error(`${context.names.databaseOperations}: ${payload.errorMessage ?? response.FunctionError}`);
+  return payload;
+}
+
+async function replicationInstanceArn(context: RunbookContext): Promise<string> {
+  const { ReplicationInstances } = await context.clients.dms.send(
+    new DescribeReplicationInstancesCommand({
+      Filters: [{ Name: "replication-instance-id", Values: [context.names.replicationInstance] }],
+    }),
+  );
+  const arn = ReplicationInstances?.[0]?.ReplicationInstanceArn;
+  if (!arn) throw new NotDeployedError(`replication instance ${context.names.replicationInstance} is not deployed`);
+  return arn;
+}
+
+async function endpointArn(context: RunbookContext, side: (typeof SIDES)[number]): Promise<string> {
+  const { Endpoints } = await context.clients.dms.send(
+    new DescribeEndpointsCommand({ Filters: [{ Name: "endpoint-id", Values: [context.names[side].dmsEndpoint] }] }),
+  );
+  const arn = Endpoints?.[0]?.EndpointArn;
+  if (!arn) throw new NotDeployedError(`DMS endpoint ${context.names[side].dmsEndpoint} is not deployed`);
+  return arn;
+}
+
+async function connection(context: RunbookContext, instanceArn: string, endpoint: string): Promise<Connection | undefined> {
+  const { Connections } = await context.clients.dms.send(
+    new DescribeConnectionsCommand({
+      Filters: [
+        { Name: "endpoint-arn", Values: [endpoint] },
+        { Name: "replication-instance-arn", Values: [instanceArn] },
+      ],
+    }),
+  );
+  return Connections?.[0];
+}
+
+/** Hints for a failed connection test, from its message. */
+export function connectionHints(message: string): string[] {
+  const hints: string[] = [];
+  if (/secret/i.test(message))
+    hints.push("the endpoint's secret is empty or unreadable: a deploy fills it (its first rotation); check `npm run lab -- status`");
+  if (/password authentication failed/i.test(message))
+    hints.push("the secret's password is not the user's: rotate the secret again (aws secretsmanager rotate-secret)");
+  if (/timeout|timed out|no registered target|leads nowhere|not found/i.test(message)) {
+    hints.push(
+      "the path is broken: is the writer registered in the side's NLB target group (writer-sync)? is the interface endpoint available?",
+    );
+  }
+  if (/encryption|SSL|certificate/i.test(message))
+    hints.push("TLS: the clusters require it (rds.force_ssl=1); the endpoint's SSL mode must be require or stricter");
+  return hints;
+}
+
+export async function testConnection(context: RunbookContext, options: CommandOptions = {}): Promise<number> {
+  const instanceArn = await replicationInstanceArn(context);
+  const endpoints = await Promise.all(SIDES.map(async (side) => ({ side, arn: await endpointArn(context, side) })));
+  for (const { arn } of endpoints)
+    await context.clients.dms.send(new TestConnectionCommand({ ReplicationInstanceArn: instanceArn, EndpointArn: arn }));
+  let failed = 0;
+  for (const { side, arn } of endpoints) {
+    const deadline = Date.now() + (options.timeoutMs ?? 5 * 60_000);
+    let result = await connection(context, instanceArn, arn);
+    while (result?.Status === "testing" && Date.now() < deadline) {
+      await sleep(options.pollMs ?? 2000);
+      result = await connection(context, instanceArn, arn);
+    }
+    const status = result?.Status ?? "unknown";
+    context.say(`${side.padEnd(6)} ${context.names[side].dmsEndpoint}: ${status}`);
+    if (status !== "successful") {
+      failed += 1;
+      const message = result?.LastFailureMessage ?? "no message";
+      context.say(`       ${message}`);
+      for (const hint of connectionHints(message)) context.say(`       hint: ${hint}`);
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+export async function seed(context: RunbookContext, options: CommandOptions = {}): Promise<number> {
+  const rows = options.rows ?? 5000;
+  context.say(`Seeding the source through ${context.names.databaseOperations} (demo_accounts, and ${rows} rows of demo_orders)...`);
+  const result = await databaseOperation(context, { operation: "seed", rows });
+  context.say(JSON.stringify(result, null, 2));
+  return 0;
+}
+
+export async function start(context: RunbookContext, options: CommandOptions = {}): Promise<number> {
+  const identifier = taskIdentifier(context, options.task);
+  const task = await findTask(context, identifier);
+  const decision = decideStart(task.Status, options.reload ?? false);
+  if (decision.kind === "refuse") {
+    context.say(`Not started: ${decision.reason}.`);
+    return 1;
+  }
+  if (decision.kind === "nothing") {
+    context.say(`${identifier}: ${decision.reason}.`);
+  } else {
+    context.say(`${identifier}: ${task.Status} -> ${decision.startType}`);
+    await context.clients.dms.send(
+      new StartReplicationTaskCommand({ ReplicationTaskArn: task.ReplicationTaskArn, StartReplicationTaskType: decision.startType }),
+    );
+  }
+  const deadline = Date.now() + (options.timeoutMs ?? 15 * 60_000);
+  let lastLines = "";
+  for (;;) {
+    const current = await findTask(context, identifier);
+    const { TableStatistics } = await context.clients.dms.send(
+      new DescribeTableStatisticsCommand({ ReplicationTaskArn: current.ReplicationTaskArn }),
+    );
+    const lines = [
+      `${identifier}: ${current.Status}, full load ${current.ReplicationTaskStats?.FullLoadProgressPercent ?? 0}%`,
+      ...tableLines(TableStatistics ?? []),
+    ].join("\n");
+    if (lines !== lastLines) context.say(lines);
+    lastLines = lines;
+    const progress = startProgress(current);
+    if (progress.kind === "done") {
+      context.say(`${identifier}: ${progress.summary}.`);
+      return 0;
+    }
+    if (progress.kind === "failed") {
+      context.say(`${identifier} failed: ${progress.reason}`);
+      return 1;
+    }
+    if (Date.now() > deadline) {
+      context.say(`${identifier}: still ${current.Status} after the wait; see \`npm run lab -- status\`.`);
+      return 1;
+    }
+    await sleep(options.pollMs ?? 2000);
+  }
+}
+
+export async function stop(context: RunbookContext, options: CommandOptions = {}): Promise<number> {
+  const identifier = taskIdentifier(context, options.task);
+  const task = await findTask(context, identifier);
+  if (task.Status === "running" || task.Status === "starting") {
+    await context.clients.dms.send(new StopReplicationTaskCommand({ ReplicationTaskArn: task.ReplicationTaskArn }));
+    const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+    let current = task;
+    while (current.Status !== "stopped" && current.Status !== "failed" && Date.now() < deadline) {
+      await sleep(options.pollMs ?? 2000);
+      current = await findTask(context, identifier);
+    }
+    context.say(`${identifier}: ${current.Status}`);
+    if (current.Status !== "stopped" && current.Status !== "failed") return 1;
+  } else {
+    context.say(`${identifier}: ${task.Status}, nothing to stop`);
+  }
+  if (options.final) {
+    // The source keeps WAL for an inactive slot until it is dropped: --final ends the migration for good.
+    const result = await databaseOperation<{ dropped: string[] }>(context, { operation: "drop-slots", inactiveOnly: true });
+    context.say(result.dropped.length ? `dropped replication slots: ${result.dropped.join(", ")}` : "no replication slot to drop");
+  }
+  return 0;
+}
+
+export async function status(context: RunbookContext, options: CommandOptions = {}): Promise<number> {
+  const { deployment, names, clients, say } = context;
+  say(`Deployment ${deployment.name} (${deployment.region}${context.emulatorUrl ? `, emulator ${context.emulatorUrl}` : ""})`);
+  const instances = await clients.dms.send(
+    new DescribeReplicationInstancesCommand({ Filters: [{ Name: "replication-instance-id", Values: [names.replicationInstance] }] }),
+  );
+  const instance = instances.ReplicationInstances?.[0];
+  say(`DMS instance ${names.replicationInstance}: ${instance?.ReplicationInstanceStatus ?? "not deployed"}`);
+  if (instance?.ReplicationInstanceArn) {
+    for (const side of SIDES) {
+      const arn = await endpointArn(context, side).catch(() => undefined);
+      const tested = arn ? await connection(context, instance.ReplicationInstanceArn, arn) : undefined;
+      say(
+        `  ${side} endpoint ${names[side].dmsEndpoint}: ${tested?.Status ?? "not tested"}${tested?.LastFailureMessage ? ` (${tested.LastFailureMessage})` : ""}`,
+      );
+    }
+  }
+  for (const task of deployment.migration.tasks) {
+    if (options.task && options.task !== task.id) continue;
+    const identifier = `${deployment.name}-${task.id}`;
+    const found = await findTask(context, identifier).catch(() => undefined);
+    if (!found) {
+      say(`task ${identifier}: not deployed`);
+      continue;
+    }
+    const stats = found.ReplicationTaskStats;
+    say(
+      `task ${identifier} (${found.MigrationType}): ${found.Status}${found.StopReason ? `, ${found.StopReason}` : ""}, full load ${stats?.FullLoadProgressPercent ?? 0}%`,
+    );
+    if (found.LastFailureMessage) say(`  last failure: ${found.LastFailureMessage}`);
+    const { TableStatistics } = await clients.dms.send(
+      new DescribeTableStatisticsCommand({ ReplicationTaskArn: found.ReplicationTaskArn }),
+    );
+    for (const line of tableLines(TableStatistics ?? [])) say(line);
+  }
+  for (const side of SIDES) {
+    const secret = await clients.secrets.send(new DescribeSecretCommand({ SecretId: names[side].dmsSecret })).catch(() => undefined);
+    const rotated = secret?.LastRotatedDate ? secret.LastRotatedDate.toISOString() : "never";
+    say(
+      `${side} DMS secret ${names[side].dmsSecret}: last rotated ${rotated}${secret?.RotationEnabled ? `, every ${secret.RotationRules?.AutomaticallyAfterDays ?? "?"} days` : ", rotation off"}`,
+    );
+  }
+  const database = await databaseOperation<{ source?: { slots?: Record<string, unknown>[] } }>(context, { operation: "status" }).catch(
+    (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+  );
+  if ("error" in database) say(`databases: ${String(database.error)}`);
+  else {
+    const slots = database.source?.slots ?? [];
+    say(slots.length ? "source replication slots:" : "source replication slots: none");
+    for (const slot of slots) say(`  ${JSON.stringify(slot)}`);
+  }
+  const parameter = await clients.ssm
+    .send(new GetParameterCommand({ Name: `/${deployment.name}/app/db_url` }))
+    .then((answer) => answer.Parameter?.Value)
+    .catch(() => undefined);
+  say(`db_url (/${deployment.name}/app/db_url): ${parameter ?? "not deployed"}`);
+  return 0;
+}

@@ -1,0 +1,81 @@
+// Where a runbook command runs: the deployment, its region and names, and AWS clients for it (the emulator or a real account).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseMigrationServiceClient } from "@aws-sdk/client-database-migration-service";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { labNames, type LabNames } from "../../stacks/lab-names";
+import { loadDeployment } from "../../variables/load";
+import { PROJECT_ROOT } from "../../variables/runtime";
+import type { Deployment } from "../../variables/schema";
+import { EmulatorProcess } from "../emulator-process";
+
+/** A command's input was wrong (unknown deployment, task, option): one line, exit 2. */
+export class UsageError extends Error {}
+
+/** The lab is not there to act on: one line, exit 1. */
+export class NotDeployedError extends Error {}
+
+export const VARIABLES_DIR = join(PROJECT_ROOT, "variables");
+export const LOCAL_WORK_DIR = join(PROJECT_ROOT, ".lab");
+
+export interface AwsClients {
+  readonly dms: DatabaseMigrationServiceClient;
+  readonly lambda: LambdaClient;
+  readonly secrets: SecretsManagerClient;
+  readonly ssm: SSMClient;
+}
+
+export interface RunbookContext {
+  readonly deployment: Deployment;
+  readonly names: LabNames;
+  readonly clients: AwsClients;
+  /** The emulator's URL when the deployment runs on it. */
+  readonly emulatorUrl?: string;
+  /** Writes one line to the operator. */
+  readonly say: (line?: string) => void;
+}
+
+/** The deployment files' names, for an error that lists the valid choices. */
+export function deploymentNames(variablesDir = VARIABLES_DIR): string[] {
+  return ["local", "dev", "prod"].filter((name) => existsSync(join(variablesDir, `${name}.json`)));
+}
+
+export function loadNamedDeployment(name: string, variablesDir = VARIABLES_DIR): Deployment {
+  const file = join(variablesDir, `${name}.json`);
+  if (!existsSync(file)) {
+    throw new UsageError(`unknown deployment "${name}"; choose one of: ${deploymentNames(variablesDir).join(", ")}`);
+  }
+  return loadDeployment(file);
+}
+
+/**
+ * Clients for the deployment: on the emulator (a deployment with an `emulator` block) the running
+ * local lab's emulator and its test credentials; otherwise the standard AWS credential chain in the
+ * deployment's region.
+ */
+export function createContext(deployment: Deployment, say: (line?: string) => void): RunbookContext {
+  let emulatorUrl: string | undefined;
+  if (deployment.emulator) {
+    const status = new EmulatorProcess(LOCAL_WORK_DIR).status();
+    if (status.state !== "running") throw new NotDeployedError("the local lab is not running; start it with `npm start`");
+    emulatorUrl = status.record.url;
+  }
+  const config = {
+    region: deployment.region,
+    ...(emulatorUrl ? { endpoint: emulatorUrl, credentials: { accessKeyId: "test", secretAccessKey: "test" } } : {}),
+  };
+  return {
+    deployment,
+    names: labNames(deployment.name),
+    emulatorUrl,
+    say,
+    clients: {
+      dms: new DatabaseMigrationServiceClient(config),
+      lambda: new LambdaClient(config),
+      secrets: new SecretsManagerClient(config),
+      ssm: new SSMClient(config),
+    },
+  };
+}
