@@ -8,6 +8,8 @@ const facts = (over: Partial<DatabaseFacts> = {}): DatabaseFacts => ({
   roleExists: false,
   hasRdsReplication: true,
   existingSchemas: ["demo_schema"],
+  isSuperuser: false,
+  serverVersionNum: 160004,
   ...over,
 });
 const settings = (over: Partial<UserSettings> = {}): UserSettings => ({
@@ -51,6 +53,15 @@ describe("db-ops users and grants", () => {
       'CREATE SCHEMA IF NOT EXISTS "dms_heartbeat" AUTHORIZATION "dms_source"',
       'ALTER SCHEMA "dms_heartbeat" OWNER TO "dms_source"',
     ]);
+  });
+
+  it("grants the master only what taking over ownership needs: SET from PostgreSQL 16, membership before, nothing to a superuser", () => {
+    const selfGrants = (over: Partial<DatabaseFacts>) =>
+      userStatements(settings(), facts(over)).filter((s) => s.includes("TO CURRENT_USER"));
+
+    expect(selfGrants({ serverVersionNum: 160004 })).toEqual(['GRANT "dms_source" TO CURRENT_USER WITH INHERIT FALSE, SET TRUE']);
+    expect(selfGrants({ serverVersionNum: 150018 })).toEqual(['GRANT "dms_source" TO CURRENT_USER']);
+    expect(selfGrants({ isSuperuser: true })).toEqual([]);
   });
 
   it("falls back to the REPLICATION attribute where there is no rds_replication role (plain PostgreSQL)", () => {

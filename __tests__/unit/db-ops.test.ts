@@ -140,6 +140,8 @@ function answer(server: FakeServer, text: string, values: readonly unknown[] | u
           role_exists: server.passwords.has(String(values?.[0])),
           has_rds_replication: server.hasRdsReplication,
           existing_schemas: wanted.filter((s) => server.schemas.has(s)).sort(),
+          is_superuser: false,
+          server_version_num: "160004",
         },
       ],
       rowCount: 1,

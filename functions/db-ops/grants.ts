@@ -30,6 +30,10 @@ export interface DatabaseFacts {
   readonly hasRdsReplication: boolean;
   /** The migrated schemas that exist; the others are skipped until they do. */
   readonly existingSchemas: readonly string[];
+  /** True on plain PostgreSQL run by its superuser (the local emulator); the RDS master is not one. */
+  readonly isSuperuser: boolean;
+  /** `server_version_num`, e.g. 160004: membership grants gained options in PostgreSQL 16. */
+  readonly serverVersionNum: number;
 }
 
 export interface UserSettings {
@@ -44,13 +48,21 @@ export interface UserSettings {
 const FACTS_SQL = `SELECT
   EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = $1) AS role_exists,
   EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'rds_replication') AS has_rds_replication,
-  ARRAY(SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY($2::text[]) ORDER BY 1) AS existing_schemas`;
+  ARRAY(SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY($2::text[]) ORDER BY 1) AS existing_schemas,
+  (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) AS is_superuser,
+  current_setting('server_version_num')::int AS server_version_num`;
 
 export async function readFacts(client: SqlClient, user: string, schemas: readonly string[]): Promise<DatabaseFacts> {
   const { rows } = await client.query(FACTS_SQL, [user, [...schemas]]);
   const row = rows[0] ?? {};
   const existing = Array.isArray(row.existing_schemas) ? row.existing_schemas.filter((s): s is string => typeof s === "string") : [];
-  return { roleExists: row.role_exists === true, hasRdsReplication: row.has_rds_replication === true, existingSchemas: existing };
+  return {
+    roleExists: row.role_exists === true,
+    hasRdsReplication: row.has_rds_replication === true,
+    existingSchemas: existing,
+    isSuperuser: row.is_superuser === true,
+    serverVersionNum: Number(row.server_version_num),
+  };
 }
 
 /** The statements that make the DMS user of one side exist with exactly the grants above; safe to run again. */
@@ -61,11 +73,16 @@ export function userStatements(settings: UserSettings, facts: DatabaseFacts): st
   const statements = [
     // CREATE ROLE has no IF NOT EXISTS; an existing role only needs LOGIN made sure of.
     facts.roleExists ? `ALTER ROLE ${user} LOGIN` : `CREATE ROLE ${user} LOGIN`,
-    // Since PostgreSQL 16 a non-superuser creator (the RDS master) gets ADMIN on the new role but may not SET ROLE
-    // to it, and giving it a schema (CREATE SCHEMA ... AUTHORIZATION, ALTER SCHEMA ... OWNER TO) requires exactly
-    // that. INHERIT FALSE: the master gains no privileges of the DMS user by this.
-    `GRANT ${user} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE`,
   ];
+  // Giving the user a schema (CREATE SCHEMA ... AUTHORIZATION, ALTER SCHEMA ... OWNER TO) requires a non-superuser
+  // to be able to SET ROLE to it. Since PostgreSQL 16 the creator (the RDS master) gets only ADMIN on a role it
+  // creates, so it grants itself SET; INHERIT FALSE keeps the DMS user's privileges out of the master's. Before 16
+  // the same needs plain membership. A superuser needs neither.
+  if (!facts.isSuperuser) {
+    statements.push(
+      facts.serverVersionNum >= 160000 ? `GRANT ${user} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE` : `GRANT ${user} TO CURRENT_USER`,
+    );
+  }
 
   if (settings.side === "source") {
     statements.push(facts.hasRdsReplication ? `GRANT rds_replication TO ${user}` : `ALTER ROLE ${user} REPLICATION`);
