@@ -1,0 +1,128 @@
+// The named operations db-ops offers; the caller picks one by name and never sends SQL.
+import type { Side } from "./config";
+import { inTransaction, withConnection, type SqlClient } from "./connect";
+import { sideConfig, userSettings, type DbOpsContext } from "./context";
+import { provisionUser, type ProvisionResult } from "./grants";
+import { masterCredentials } from "./secrets";
+import { COUNT_SQL, FILL_ORDERS_SQL, SEED_SCHEMA_STATEMENTS, orderRows } from "./seed";
+
+export type OperationEvent = { readonly operation: string } & Record<string, unknown>;
+type Operation = (ctx: DbOpsContext, event: OperationEvent) => Promise<Record<string, unknown>>;
+
+/** PostgreSQL's own rule for slot names (lower-case letters, digits, underscore) and NAMEDATALEN. */
+export const SLOT_NAME = /^[a-z0-9_]{1,63}$/;
+
+function asMaster<T>(ctx: DbOpsContext, side: Side, work: (client: SqlClient) => Promise<T>): Promise<T> {
+  const config = sideConfig(ctx.config, side);
+  return masterCredentials(ctx.secretsManager, config, ctx.redactor).then((master) => withConnection(ctx.connect, side, master, work));
+}
+
+// pg returns bigint and numeric as strings; counts and byte sizes of a lab fit a double exactly.
+function toNumber(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+const TABLES_SQL = `SELECT n.nspname AS schema, c.relname AS table,
+  CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END AS row_estimate
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
+ORDER BY 1, 2`;
+
+const SLOTS_SQL = `SELECT slot_name, plugin, active, restart_lsn::text AS restart_lsn,
+  confirmed_flush_lsn::text AS confirmed_flush_lsn,
+  pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint AS wal_retained_bytes
+FROM pg_catalog.pg_replication_slots
+ORDER BY slot_name`;
+
+async function tables(ctx: DbOpsContext, client: SqlClient): Promise<Record<string, unknown>[]> {
+  const { rows } = await client.query(TABLES_SQL, [[...ctx.config.migratedSchemas]]);
+  // row_estimate is null until the table has been vacuumed or analyzed once.
+  return rows.map((r) => ({ schema: r.schema, table: r.table, rowEstimate: toNumber(r.row_estimate) }));
+}
+
+async function sideStatus(ctx: DbOpsContext, side: Side): Promise<Record<string, unknown>> {
+  return asMaster(ctx, side, async (client) => {
+    const { rows: versionRows } = await client.query("SELECT current_setting('server_version') AS server_version");
+    const status: Record<string, unknown> = {
+      serverVersion: versionRows[0]?.server_version ?? null,
+      database: sideConfig(ctx.config, side).database,
+      tables: await tables(ctx, client),
+    };
+    if (side === "source") {
+      const { rows } = await client.query(SLOTS_SQL);
+      status.replicationSlots = rows.map((r) => ({
+        slotName: r.slot_name,
+        plugin: r.plugin,
+        active: r.active,
+        restartLsn: r.restart_lsn,
+        confirmedFlushLsn: r.confirmed_flush_lsn,
+        walRetainedBytes: toNumber(r.wal_retained_bytes),
+      }));
+    }
+    return status;
+  });
+}
+
+function provisionSide(ctx: DbOpsContext, side: Side): Promise<ProvisionResult> {
+  return asMaster(ctx, side, (client) => provisionUser(client, userSettings(ctx.config, side)));
+}
+
+export const OPERATIONS: Record<string, Operation> = {
+  async seed(ctx, event) {
+    const rows = orderRows(event.rows);
+    const source = await asMaster(ctx, "source", async (client) => {
+      const inserted = await inTransaction(client, async () => {
+        for (const statement of SEED_SCHEMA_STATEMENTS) await client.query(statement);
+        return (await client.query(FILL_ORDERS_SQL, [rows])).rowCount ?? 0;
+      });
+      const { rows: counts } = await client.query(COUNT_SQL);
+      return { ordersInserted: inserted, accounts: toNumber(counts[0]?.accounts), orders: toNumber(counts[0]?.orders) };
+    });
+    // The schema may be new: its grants (skipped while it did not exist) are applied now.
+    const grants = await provisionSide(ctx, "source");
+    // The target database exists already and DMS creates the rest: report what is there.
+    const target = await asMaster(ctx, "target", async (client) => ({ tables: await tables(ctx, client) }));
+    return { rowsRequested: rows, source: { ...source, grants }, target };
+  },
+
+  async status(ctx) {
+    return { source: await sideStatus(ctx, "source"), target: await sideStatus(ctx, "target") };
+  },
+
+  async "drop-slot"(ctx, event) {
+    const slotName = event.slotName;
+    if (typeof slotName !== "string" || !SLOT_NAME.test(slotName)) {
+      throw new Error(`drop-slot: slotName must match ${SLOT_NAME.source}, got ${JSON.stringify(slotName ?? null)}`);
+    }
+    return asMaster(ctx, "source", async (client) => {
+      const { rows } = await client.query("SELECT active, active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = $1", [
+        slotName,
+      ]);
+      const slot = rows[0];
+      if (!slot) return { slotName, dropped: false, reason: "no such slot" };
+      if (slot.active === true) {
+        throw new Error(`drop-slot: slot "${slotName}" is active (pid ${String(slot.active_pid)}); stop the DMS task that reads it first`);
+      }
+      await client.query("SELECT pg_drop_replication_slot($1)", [slotName]);
+      return { slotName, dropped: true };
+    });
+  },
+
+  async provision(ctx) {
+    return { source: await provisionSide(ctx, "source"), target: await provisionSide(ctx, "target") };
+  },
+};
+
+export const OPERATION_NAMES = Object.keys(OPERATIONS);
+
+export function isOperationEvent(event: unknown): event is OperationEvent {
+  return typeof event === "object" && event !== null && typeof (event as { operation?: unknown }).operation === "string";
+}
+
+export async function runOperation(ctx: DbOpsContext, event: OperationEvent): Promise<Record<string, unknown>> {
+  const operation = Object.hasOwn(OPERATIONS, event.operation) ? OPERATIONS[event.operation] : undefined;
+  if (!operation) throw new Error(`unknown operation "${event.operation}"; valid operations: ${OPERATION_NAMES.join(", ")}`);
+  return operation(ctx, event);
+}
