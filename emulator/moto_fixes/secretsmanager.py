@@ -226,8 +226,6 @@ def secretsmanager_rotation_asynchronous() -> None:
             rules = getattr(self, "emulator_rotation_rules", None)
             if rules is not None:
                 dct["RotationRules"] = dict(rules)
-            elif not self.auto_rotate_after_days:
-                dct["RotationRules"] = {}
             if self.last_rotation_date is None:
                 dct.pop("LastRotatedDate", None)
         if not self.rotation_enabled or self.next_rotation_date is None:
