@@ -126,8 +126,9 @@ def secretsmanager_rotation_asynchronous() -> None:
     testSecret runs, against an AWSPENDING version Secrets Manager creates and then
     removes. moto invoked the function synchronously for every step inside the
     RotateSecret call (so a function calling back into the emulator deadlocked
-    behind the one-call-at-a-time lock), created the AWSPENDING version itself
-    (with a copy of the current value when RotateImmediately=false), made the new
+    behind the one-call-at-a-time lock), created a valueless AWSPENDING version
+    itself before createSecret ran (and kept the copy it made for
+    RotateImmediately=false), made the new
     version the default whatever the steps did, failed with NameError on a secret
     with no value yet, refused a rotation when AWSPENDING and AWSCURRENT shared a
     version (the state AWS calls finished), set RotationEnabled only for
