@@ -4,6 +4,8 @@ One `PostgresServers` per emulator process. Each cluster gets a real PostgreSQL 
 (Debian's binaries) on a loopback address of its own and port 5432, with logical replication on
 (as `rds.logical_replication=1` gives on Aurora), TLS required (as `rds.force_ssl=1`) under a
 certificate from a CA made for this emulator run, and the cluster's master user and database.
+As on RDS, the roles `rds_superuser` (the master user is a member) and `rds_replication` exist;
+`apply_rds_replication` emulates the latter's effect (see there).
 Servers are test equipment: fsync is off and memory small. Everything lives in one temporary
 directory per manager and goes when the manager stops.
 
@@ -223,6 +225,25 @@ class PostgresServers:
             info = self._servers[cluster_id].info
             self._sql(info, f"ALTER ROLE {quote_identifier(info.master_username)} PASSWORD {quote_literal(password)}")
 
+    def apply_rds_replication(self, cluster_id: str) -> bool:
+        """Gives every login role that is a member of `rds_replication` the REPLICATION attribute.
+
+        This is how the emulator emulates RDS's `rds_replication` role. On Aurora PostgreSQL a user
+        gets logical replication by `GRANT rds_replication TO <user>`; in plain PostgreSQL 15 the
+        REPLICATION attribute is not inherited through membership, so the grant alone would let
+        nothing replicate. The DMS stand-in calls this before it connects to a source endpoint (a
+        task start, a connection test): members (direct or through other roles, e.g.
+        rds_superuser) that are not superusers get `ALTER ROLE ... REPLICATION`. It only adds the
+        attribute: a role whose membership was revoked keeps it until its server is recreated.
+        Returns False when the cluster has no running server.
+        """
+        with self._lock:
+            server = self._servers.get(cluster_id)
+            if server is None or server.process.poll() is not None:
+                return False
+            self._sql(server.info, RDS_REPLICATION_SQL)
+            return True
+
     def stop(self, cluster_id: str) -> bool:
         """Stops the server of `cluster_id` and deletes its data; False when there was none."""
         with self._lock:
@@ -363,6 +384,7 @@ class PostgresServers:
                 log_path=log_path,
                 pid=process.pid,
             )
+            self._sql(info, rds_roles_sql(master_username))
             if database_name and database_name != "postgres":
                 self._sql(info, f"CREATE DATABASE {quote_identifier(database_name)}")
         except BaseException:
@@ -570,6 +592,34 @@ def any_postmaster_alive(manager_dir: str) -> bool:
             continue
         return True
     return False
+
+
+def rds_roles_sql(master_username: str) -> str:
+    """RDS's roles on a new server: `rds_superuser` (the master user is a member, WITH ADMIN OPTION, as on
+    Aurora; it stays a real superuser here) and `rds_replication` (granted to rds_superuser, as on RDS; see
+    `PostgresServers.apply_rds_replication` for how its effect is emulated). Both NOLOGIN."""
+    master = quote_identifier(master_username)
+    return (
+        "CREATE ROLE rds_superuser NOLOGIN;\n"
+        "CREATE ROLE rds_replication NOLOGIN;\n"
+        "GRANT rds_replication TO rds_superuser;\n"
+        f"GRANT rds_superuser TO {master} WITH ADMIN OPTION;\n"
+    )
+
+
+# Every login role that is a member of rds_replication (directly or not), not a superuser and without the
+# REPLICATION attribute, gets it.
+RDS_REPLICATION_SQL = """DO $$
+DECLARE member record;
+BEGIN
+  FOR member IN
+    SELECT rolname FROM pg_roles
+    WHERE rolcanlogin AND NOT rolsuper AND NOT rolreplication AND pg_has_role(oid, 'rds_replication', 'MEMBER')
+  LOOP
+    EXECUTE format('ALTER ROLE %I REPLICATION', member.rolname);
+  END LOOP;
+END $$;
+"""
 
 
 def quote_identifier(name: str) -> str:

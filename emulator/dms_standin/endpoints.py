@@ -69,7 +69,9 @@ def endpoint_connection_params(endpoint: Any, instance: Any, account_id: str, re
     except (TypeError, ValueError):
         raise EndpointError(f"Endpoint {endpoint.endpoint_identifier}: port {port!r} is not a number") from None
 
-    address, ca_bundle = _route(str(host), port, instance, account_id, region)
+    address, ca_bundle, cluster_id = _route(str(host), port, instance, account_id, region)
+    if cluster_id and str(getattr(endpoint, "endpoint_type", "") or "").lower() == "source":
+        _apply_rds_replication(cluster_id)
     ssl_mode = str(endpoint.ssl_mode or "none").lower()
     if ssl_mode not in SSL_MODES:
         raise EndpointError(f"Endpoint {endpoint.endpoint_identifier}: SslMode {endpoint.ssl_mode!r} is not valid")
@@ -156,8 +158,22 @@ def _secret_value(secret_id: str, account_id: str, region: str) -> dict[str, Any
     return secret
 
 
-def _route(host: str, port: int, instance: Any, account_id: str, region: str) -> tuple[str, str | None]:
-    """(server address, CA bundle) of the server `host`:`port` leads to from the instance's VPC."""
+def _apply_rds_replication(cluster_id: str) -> None:
+    """Before DMS connects to a source as its user: members of `rds_replication` get the REPLICATION attribute
+    (PostgresServers.apply_rds_replication, the emulation of RDS's role). A failure here is logged; the
+    connection then fails or succeeds on its own."""
+    import sys
+
+    try:
+        from moto_fixes.rds import postgres_servers
+
+        postgres_servers().apply_rds_replication(cluster_id)
+    except Exception as exc:
+        print(f"DMS stand-in: could not apply rds_replication on {cluster_id}: {exc}", file=sys.stderr, flush=True)
+
+
+def _route(host: str, port: int, instance: Any, account_id: str, region: str) -> tuple[str, str | None, str | None]:
+    """(server address, CA bundle, cluster id) of the server `host`:`port` leads to from the instance's VPC."""
     from dataplane.names import resolve
 
     resolution = resolve(host, port, account_id, region)
@@ -176,7 +192,7 @@ def _route(host: str, port: int, instance: Any, account_id: str, region: str) ->
             )
     if resolution.address is None:
         raise EndpointError(f"Cannot reach {host}:{port}: {resolution.reason}")
-    return resolution.address, resolution.ca_bundle_path
+    return resolution.address, resolution.ca_bundle_path, resolution.cluster_id
 
 
 def _vpc_endpoint_vpc(endpoint_id: str, account_id: str, region: str) -> str | None:

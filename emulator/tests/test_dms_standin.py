@@ -556,3 +556,74 @@ def test_the_aws_cli_describes_tasks_and_table_statistics(
     dms.stop_replication_task(ReplicationTaskArn=arn)
     wait_status(dms, arn, "stopped")
     dms.delete_replication_task(ReplicationTaskArn=arn)
+
+
+# ---------------------------------------------------------------------------
+# RDS's roles: rds_superuser and rds_replication
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.correction("dms_replication_tasks_replicate")
+def test_a_user_granted_rds_replication_replicates_and_one_without_it_cannot(
+    aws: Callable[[str], Any], unique: Callable[[str], str], world: World
+) -> None:
+    dms, secrets = aws("dms"), aws("secretsmanager")
+    source = world.source_cluster
+    assert sql(source, "SELECT pg_has_role(current_user, 'rds_superuser', 'MEMBER')") == [(True,)]
+    assert sql(source, "SELECT rolcanlogin FROM pg_roles WHERE rolname IN ('rds_superuser', 'rds_replication')") == [
+        (False,),
+        (False,),
+    ]
+    # As an RDS script does it, the master over TLS: a DMS user with rds_replication, another without.
+    sql(source, "CREATE SCHEMA roles")
+    sql(source, "CREATE TABLE roles.items (id int PRIMARY KEY, name text)")
+    sql(source, "INSERT INTO roles.items VALUES (1, 'one')")
+    for user in ("dms_repl", "dms_plain"):
+        sql(source, f"CREATE ROLE {user} LOGIN PASSWORD '{PASSWORD}'")
+        sql(source, f"GRANT USAGE ON SCHEMA roles TO {user}")
+        sql(source, f"GRANT SELECT ON ALL TABLES IN SCHEMA roles TO {user}")
+    sql(source, "GRANT rds_replication TO dms_repl")
+
+    def task_as(user: str) -> str:
+        name = unique(f"standin-{user}")
+        secret = secrets.create_secret(
+            Name=f"{name}/secret",
+            SecretString=json.dumps(
+                {"host": world.vpce_name, "port": 5432, "username": user, "password": PASSWORD, "dbname": DATABASE}
+            ),
+        )["ARN"]
+        endpoint = dms.create_endpoint(
+            EndpointIdentifier=name,
+            EndpointType="source",
+            EngineName="aurora-postgresql",
+            DatabaseName=DATABASE,
+            SslMode="require",
+            PostgreSQLSettings={"SecretsManagerSecretId": secret, "SecretsManagerAccessRoleArn": world.role_arn},
+        )["Endpoint"]["EndpointArn"]
+        arn = dms.create_replication_task(
+            ReplicationTaskIdentifier=unique("standin-task"),
+            SourceEndpointArn=endpoint,
+            TargetEndpointArn=world.target_endpoint_arn,
+            ReplicationInstanceArn=world.instance_arn,
+            MigrationType="full-load-and-cdc",
+            TableMappings=json.dumps({"rules": [selection("roles")]}),
+        )["ReplicationTask"]["ReplicationTaskArn"]
+        wait_status(dms, arn, "ready")
+        dms.start_replication_task(ReplicationTaskArn=arn, StartReplicationTaskType="start-replication")
+        return arn
+
+    plain = task_as("dms_plain")
+    failed = wait_status(dms, plain, "failed", "running")
+    assert failed["Status"] == "failed"
+    assert "must be superuser or replication role" in failed["LastFailureMessage"]
+    dms.delete_replication_task(ReplicationTaskArn=plain)
+
+    granted = task_as("dms_repl")
+    assert wait_status(dms, granted, "running", "failed")["Status"] == "running"
+    sql(source, "INSERT INTO roles.items VALUES (2, 'two')")
+    rows = [(1, "one"), (2, "two")]
+    assert eventually(lambda: sql(world.target_cluster, "SELECT id, name FROM roles.items ORDER BY id"), rows) == rows
+    assert sql(source, "SELECT rolreplication FROM pg_roles WHERE rolname = 'dms_plain'") == [(False,)]
+    dms.stop_replication_task(ReplicationTaskArn=granted)
+    wait_status(dms, granted, "stopped")
+    dms.delete_replication_task(ReplicationTaskArn=granted)
