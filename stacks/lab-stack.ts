@@ -8,7 +8,9 @@ import { DmsServiceRoleLookup } from "../constructs/dms/service-roles";
 import { LabKey } from "../constructs/encryption/lab-key";
 import { ALARM_TOPIC_PUBLISHERS } from "../constructs/monitoring/alarm-topic";
 import { LabNetwork } from "../constructs/network/lab-network";
+import { DatabaseOperations } from "../constructs/operations/database-operations";
 import { ServiceEndpoints } from "../constructs/network/service-endpoints";
+import { migratedSchemas } from "../variables/migrated-schemas";
 import type { VpcConfig } from "../variables/schema";
 import { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
 import { labNames } from "./lab-names";
@@ -32,6 +34,7 @@ export class LabStack extends DeploymentStack {
   readonly source: DatabaseSide;
   readonly target: DatabaseSide;
   readonly replicationInstance: ReplicationInstance;
+  readonly databaseOperations: DatabaseOperations;
   readonly bastion?: Bastion;
 
   constructor(scope: Construct, props: DeploymentStackProps) {
@@ -88,6 +91,17 @@ export class LabStack extends DeploymentStack {
       dmsServiceRoles: new DmsServiceRoleLookup(this, "DmsServiceRoles"),
     });
 
+    this.databaseOperations = new DatabaseOperations(this, "DatabaseOperations", {
+      name: names.databaseOperations,
+      network: this.dmsNetwork,
+      serviceEndpoints: this.dmsServiceEndpoints,
+      source: this.source,
+      target: this.target,
+      encryptionKey: this.encryptionKey,
+      migratedSchemas: migratedSchemas(deployment),
+      rotationDays: deployment.secrets.rotationDays,
+    });
+
     if (deployment.bastion.enabled) {
       this.bastion = new Bastion(this, "Bastion", {
         ...deployment.bastion,
@@ -95,8 +109,7 @@ export class LabStack extends DeploymentStack {
         deploymentName: deployment.name,
         network: this.dmsNetwork,
         encryptionKey: this.encryptionKey,
-        readableSecretArns: [this.source.database.masterUserSecretArn, this.target.database.masterUserSecretArn],
-        writableSecretArns: [this.source.secret.secretArn, this.target.secret.secretArn],
+        readableSecretArns: [this.source.secret.secretArn, this.target.secret.secretArn],
       });
     }
 

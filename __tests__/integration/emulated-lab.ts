@@ -6,8 +6,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import {
   DatabaseMigrationServiceClient,
+  CreateEndpointCommand,
   CreateReplicationTaskCommand,
+  DeleteEndpointCommand,
   DeleteReplicationTaskCommand,
+  DescribeEndpointsCommand,
   DescribeConnectionsCommand,
   DescribeReplicationInstancesCommand,
   DescribeReplicationTasksCommand,
@@ -31,7 +34,14 @@ import {
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
-import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import { Client, type QueryResultRow } from "pg";
 import { run, terraformEnvironment } from "../../lab/terraform-cli";
 
@@ -330,5 +340,41 @@ export class EmulatedLab {
     const { chain } = await this.resolve(endpointDns);
     const link = chain.find((step) => step.startsWith("rds instance "));
     return link?.slice("rds instance ".length).split(".")[0];
+  }
+
+  /** Starts a rotation of a secret (it runs in the background, as on AWS). */
+  async rotate(secretId: string): Promise<void> {
+    await this.secrets.send(new RotateSecretCommand({ SecretId: secretId }));
+  }
+
+  private readonly emptySecrets = new Map<string, string>();
+
+  /** A source endpoint like `likeEndpointArn` (same access role) whose secret has no value; its ARN. */
+  async emptyEndpoint(id: string, likeEndpointArn: string): Promise<string> {
+    const { Endpoints } = await this.dms.send(
+      new DescribeEndpointsCommand({ Filters: [{ Name: "endpoint-arn", Values: [likeEndpointArn] }] }),
+    );
+    const roleArn = Endpoints?.[0]?.PostgreSQLSettings?.SecretsManagerAccessRoleArn;
+    const { ARN: secretArn } = await this.secrets.send(new CreateSecretCommand({ Name: `${id}-secret` }));
+    const { Endpoint } = await this.dms.send(
+      new CreateEndpointCommand({
+        EndpointIdentifier: id,
+        EndpointType: "source",
+        EngineName: "aurora-postgresql",
+        DatabaseName: "demo_db",
+        SslMode: "require",
+        PostgreSQLSettings: { SecretsManagerSecretId: secretArn, SecretsManagerAccessRoleArn: roleArn },
+      }),
+    );
+    if (!Endpoint?.EndpointArn || !secretArn) throw new Error(`could not create endpoint ${id}`);
+    this.emptySecrets.set(Endpoint.EndpointArn, secretArn);
+    return Endpoint.EndpointArn;
+  }
+
+  /** Deletes an endpoint made by emptyEndpoint, and its secret. */
+  async deleteEndpoint(endpointArn: string): Promise<void> {
+    await this.dms.send(new DeleteEndpointCommand({ EndpointArn: endpointArn }));
+    const secretArn = this.emptySecrets.get(endpointArn);
+    if (secretArn) await this.secrets.send(new DeleteSecretCommand({ SecretId: secretArn, ForceDeleteWithoutRecovery: true }));
   }
 }

@@ -1,10 +1,12 @@
-// `local` on its own emulator: deploy, no changes planned, a migration through PrivateLink with real data, the migration stack destroyed and deployed again, destroy to nothing.
+// `local` on its own emulator: deploy, no changes planned, the runbook's migration through PrivateLink with real data, the migration stack destroyed and deployed again, destroy to nothing.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { shippedDeployment } from "../helpers/synth";
 import { deployInOrder, destroy, destroyInReverse, plan, planSummary } from "../helpers/terraform-stack";
 import { EmulatedAccount } from "./emulated-account";
+import { seed, start, status, stop, testConnection } from "../../lab/runbook/commands";
+import { createContext } from "../../lab/runbook/context";
 import { EmulatedLab, eventually, type Credentials } from "./emulated-lab";
 
 // Each step drives Terraform against the emulator for minutes, not seconds.
@@ -12,21 +14,6 @@ const STEP_TIMEOUT_MS = 15 * 60_000;
 const account = new EmulatedAccount("local");
 /** The function the tests create in the DMS VPC to run SQL as DMS would reach the databases. */
 const PROBE = "local-probe";
-
-// The original lab's demo table (with the primary key DMS needs to apply updates and deletes) and its 4 rows.
-const DEMO_SEED = `
-  CREATE SCHEMA demo_schema;
-  CREATE TABLE demo_schema.demo_accounts (
-    accountNumber BIGINT NOT NULL PRIMARY KEY,
-    firstName VARCHAR(20),
-    lastName VARCHAR(20),
-    creationTime TIME NOT NULL
-  );
-  INSERT INTO demo_schema.demo_accounts VALUES
-    (1, 'John', 'Smith', current_timestamp),
-    (2, 'Mary', 'Doe', current_timestamp),
-    (3, 'Tom', 'Good', current_timestamp),
-    (4, 'Peter', 'Flynn', current_timestamp);`;
 
 const UNSUPPORTED_RULE_MAPPINGS = {
   rules: [
@@ -49,18 +36,6 @@ const UNSUPPORTED_RULE_MAPPINGS = {
   ],
 };
 
-/** An endpoint secret as DMS reads it: the side's interface endpoint in the DMS VPC as host. */
-function endpointSecret(role: "source" | "target", user: Credentials): object {
-  return {
-    engine: "aurora-postgresql",
-    host: outputs[`${role}_endpoint_dns`],
-    port: 5432,
-    username: user.username,
-    password: user.password,
-    dbname: "demo_db",
-  };
-}
-
 let outputs: Record<string, string> = {};
 
 // Deploying again after a destroy is proven in two halves that run at the same time on two
@@ -74,6 +49,8 @@ describe.sequential("the local deployment on the emulator", () => {
   /** Stack folders in dependency order (account, lab, migration), as the deployment lists them. */
   const inOrder = () => Object.values(stackDirs);
   let lab: EmulatedLab | undefined;
+  /** The runbook's commands on this emulator, writing their lines into `lines`. */
+  const runbook = (lines: string[]) => createContext(shippedDeployment("local"), (line = "") => lines.push(line), { url: account.url });
   /** The deployed lab, with the outputs of its lab and migration stacks. */
   const labOf = async (): Promise<EmulatedLab> => {
     if (!lab) {
@@ -111,34 +88,47 @@ describe.sequential("the local deployment on the emulator", () => {
   );
 
   it(
-    "a DMS connection test fails as DMS does while an endpoint's secret holds no value",
+    "the deploy filled both DMS secrets with a dedicated user (not the master) whose connection tests succeed",
     async () => {
       const lab = await labOf();
-      const connection = await lab.testConnection(outputs.replication_instance_arn, outputs.source_endpoint_arn);
-      expect(connection.Status).toBe("failed");
-      expect(connection.LastFailureMessage).toMatch(/secret/i);
+      for (const role of ["source", "target"] as const) {
+        const secret = await eventually(`the ${role} DMS secret's first rotation`, async () => {
+          const value = await lab
+            .secretJson<{ username?: string; host?: string }>(outputs[`${role}_dms_secret_arn`])
+            .catch(() => undefined);
+          return value?.username ? value : undefined;
+        });
+        expect(secret).toMatchObject({ username: `dms_${role}`, host: outputs[`${role}_endpoint_dns`], port: 5432, dbname: "demo_db" });
+        expect((await lab.masterCredentials(`local-${role}`)).username).not.toBe(secret.username);
+      }
+      const lines: string[] = [];
+      expect(await testConnection(runbook(lines), { pollMs: 200 })).toBe(0);
+      expect(lines).toEqual([
+        expect.stringMatching(/^source local-source: successful$/),
+        expect.stringMatching(/^target local-target: successful$/),
+      ]);
     },
     STEP_TIMEOUT_MS,
   );
 
   it(
-    "with the DMS secrets written, both connection tests succeed; a wrong password fails with PostgreSQL's message",
+    "a connection test fails with PostgreSQL's message on a wrong password, and as DMS does on a secret with no value",
     async () => {
       const lab = await labOf();
-      for (const role of ["source", "target"] as const) {
-        const master = await lab.masterCredentials(`local-${role}`);
-        await lab.putSecretJson(outputs[`${role}_dms_secret_arn`], endpointSecret(role, master));
-      }
-      for (const role of ["source", "target"] as const) {
-        const connection = await lab.testConnection(outputs.replication_instance_arn, outputs[`${role}_endpoint_arn`]);
-        expect(connection.Status, connection.LastFailureMessage).toBe("successful");
-      }
-      const master = await lab.masterCredentials("local-source");
-      await lab.putSecretJson(outputs.source_dms_secret_arn, endpointSecret("source", { ...master, password: `${master.password}x` }));
-      const wrong = await lab.testConnection(outputs.replication_instance_arn, outputs.source_endpoint_arn);
-      expect(wrong.Status).toBe("failed");
-      expect(wrong.LastFailureMessage).toContain(`password authentication failed for user "${master.username}"`);
-      await lab.putSecretJson(outputs.source_dms_secret_arn, endpointSecret("source", master));
+      const secretArn = outputs.source_dms_secret_arn;
+      const good = await lab.secretJson<Credentials & Record<string, unknown>>(secretArn);
+      await lab.putSecretJson(secretArn, { ...good, password: `${good.password}x` });
+      const lines: string[] = [];
+      expect(await testConnection(runbook(lines), { pollMs: 200 })).toBe(1);
+      expect(lines.join("\n")).toContain('password authentication failed for user "dms_source"');
+      expect(lines.join("\n")).toContain("hint: the secret's password is not the user's");
+      await lab.putSecretJson(secretArn, good);
+
+      const empty = await lab.emptyEndpoint("local-empty-secret", outputs.source_endpoint_arn);
+      const failed = await lab.testConnection(outputs.replication_instance_arn, empty);
+      expect(failed.Status).toBe("failed");
+      expect(failed.LastFailureMessage).toMatch(/Secrets Manager can't find the specified secret value/);
+      await lab.deleteEndpoint(empty);
     },
     STEP_TIMEOUT_MS,
   );
@@ -154,8 +144,9 @@ describe.sequential("the local deployment on the emulator", () => {
       const subnetGroup = await lab.replicationSubnetGroup(outputs.replication_instance_arn);
       const writerSyncRole = await lab.functionRole("local-source-writer-sync");
       await lab.createProbeFunction(PROBE, writerSyncRole, subnetGroup.subnetIds, subnetGroup.securityGroupIds);
-      const through = await lab.probe(PROBE, outputs.source_dms_secret_arn, "SELECT current_database() AS db");
-      expect(through).toEqual({ rows: [{ db: "demo_db" }] });
+      // As DMS: the endpoint secret's user and host.
+      const through = await lab.probe(PROBE, outputs.source_dms_secret_arn, "SELECT current_user AS who");
+      expect(through).toEqual({ rows: [{ who: "dms_source" }] });
 
       const targets = await lab.registeredTargets("local-source-writer");
       expect(targets).toHaveLength(1);
@@ -167,8 +158,8 @@ describe.sequential("the local deployment on the emulator", () => {
       await expect(lab.sql(outputs.source_endpoint_dns, master, "demo_db", "SELECT 1")).rejects.toThrow(/leads nowhere/);
 
       await lab.registerTargets("local-source-writer", targets);
-      expect(await lab.probe(PROBE, outputs.source_dms_secret_arn, "SELECT current_database() AS db")).toEqual({
-        rows: [{ db: "demo_db" }],
+      expect(await lab.probe(PROBE, outputs.source_dms_secret_arn, "SELECT current_user AS who")).toEqual({
+        rows: [{ who: "dms_source" }],
       });
       await lab.deleteProbeFunction(PROBE);
     },
@@ -176,9 +167,10 @@ describe.sequential("the local deployment on the emulator", () => {
   );
 
   it(
-    "the demo task loads the seeded rows, streams inserts, updates and deletes, holds changes while stopped and delivers them on resume",
+    "seed, start: the demo rows load, inserts, updates and deletes stream, a rotation changes nothing, stop holds changes and resume delivers them",
     async () => {
       const lab = await labOf();
+      const context = runbook([]);
       const source = await lab.masterCredentials("local-source");
       const target = await lab.masterCredentials("local-target");
       const sourceSql = (text: string) => lab.sql(outputs.source_endpoint_dns, source, "demo_db", text);
@@ -199,13 +191,17 @@ describe.sequential("the local deployment on the emulator", () => {
           return undefined; // the table is not there yet
         }
       };
-      await sourceSql(DEMO_SEED);
+
+      expect(await seed(context, { rows: 1000 })).toBe(0);
+      expect(await seed(context, { rows: 1000 })).toBe(0); // idempotent
+      expect(await sourceSql("SELECT count(*)::int AS n FROM demo_schema.demo_orders")).toEqual([{ n: 1000 }]);
 
       const taskArn = outputs["dms-task-demo_arn"];
-      await lab.startTask(taskArn, "start-replication");
-      await eventually("the full load on the target", targetHas(["1:John", "2:Mary", "3:Tom", "4:Peter"]));
-      const running = await lab.taskReaches(taskArn, "running");
-      expect(running.ReplicationTaskStats?.FullLoadProgressPercent).toBe(100);
+      const started: string[] = [];
+      expect(await start(runbook(started), { pollMs: 200 })).toBe(0);
+      expect(started[0]).toBe("local-dms-task-demo: ready -> start-replication");
+      expect(started.at(-1)).toBe("local-dms-task-demo: full load complete, CDC running.");
+      expect(await targetRows()).toEqual(["1:John", "2:Mary", "3:Tom", "4:Peter"]);
       expect(await lab.tableStatistics(taskArn)).toEqual([
         expect.objectContaining({ SchemaName: "demo_schema", TableName: "demo_accounts", FullLoadRows: 4, TableState: "Table completed" }),
       ]);
@@ -218,21 +214,41 @@ describe.sequential("the local deployment on the emulator", () => {
       await eventually("the changes on the target", targetHas(["1:Jon", "2:Mary", "4:Peter", "5:Ann"]), 10_000);
       expect(await lab.tableStatistics(taskArn)).toEqual([expect.objectContaining({ Inserts: 1, Updates: 1, Deletes: 1 })]);
 
-      await lab.stopTask(taskArn);
-      await lab.taskReaches(taskArn, "stopped");
+      // A rotation while CDC runs: the task keeps its sessions (a password change closes none) and goes on.
+      const before = await lab.secretJson<Credentials>(outputs.source_dms_secret_arn);
+      await lab.rotate(outputs.source_dms_secret_arn);
+      const after = await eventually("the rotation", async () => {
+        const value = await lab.secretJson<Credentials>(outputs.source_dms_secret_arn);
+        return value.password !== before.password ? value : undefined;
+      });
+      expect(after.username).toBe("dms_source");
+      await sourceSql("INSERT INTO demo_schema.demo_accounts VALUES (7, 'Eve', 'Ng', current_time)");
+      await eventually("a change made after the rotation", targetHas(["1:Jon", "2:Mary", "4:Peter", "5:Ann", "7:Eve"]), 10_000);
+
+      expect(await stop(context, {})).toBe(0);
       await sourceSql(
         "INSERT INTO demo_schema.demo_accounts VALUES (6, 'Bo', 'Kim', current_time); DELETE FROM demo_schema.demo_accounts WHERE accountNumber = 2;",
       );
       await new Promise((resolve) => setTimeout(resolve, 2000));
-      expect(await targetRows()).toEqual(["1:Jon", "2:Mary", "4:Peter", "5:Ann"]);
+      expect(await targetRows()).toEqual(["1:Jon", "2:Mary", "4:Peter", "5:Ann", "7:Eve"]);
 
-      await lab.startTask(taskArn, "resume-processing");
-      await eventually("the changes made while stopped", targetHas(["1:Jon", "4:Peter", "5:Ann", "6:Bo"]), 10_000);
-      const slots = await sourceSql("SELECT slot_name FROM pg_replication_slots");
-      expect(slots).toHaveLength(1);
-      // Stopped before the destroy below: the provider stops a running task itself, but waits a minute for it.
-      await lab.stopTask(taskArn);
-      await lab.taskReaches(taskArn, "stopped");
+      // Resumed with the rotated password: the stand-in reads the secret again, as DMS does on a start.
+      const resumed: string[] = [];
+      expect(await start(runbook(resumed), { pollMs: 200 })).toBe(0);
+      expect(resumed[0]).toBe("local-dms-task-demo: stopped -> resume-processing");
+      await eventually("the changes made while stopped", targetHas(["1:Jon", "4:Peter", "5:Ann", "6:Bo", "7:Eve"]), 10_000);
+
+      const report: string[] = [];
+      expect(await status(runbook(report))).toBe(0);
+      expect(report.join("\n")).toMatch(/task local-dms-task-demo \(full-load-and-cdc\): running/);
+      // The stand-in reads its slot with SQL between polls, so the slot shows active only during a read.
+      expect(report.join("\n")).toMatch(/source replication slots:\n  \S+ \(test_decoding, (in)?active\): holds \d+ bytes of WAL/);
+
+      // Stopped for good before the destroy below: no slot is left holding WAL on the source.
+      const stopped: string[] = [];
+      expect(await stop(runbook(stopped), { final: true })).toBe(0);
+      expect(stopped.at(-1)).toMatch(/^dropped replication slots: \S+$/);
+      expect(await sourceSql("SELECT slot_name FROM pg_replication_slots")).toEqual([]);
     },
     STEP_TIMEOUT_MS,
   );
@@ -249,19 +265,10 @@ describe.sequential("the local deployment on the emulator", () => {
   );
 
   it(
-    "destroys the migration stack (its task's slot dropped) and deploys it again (none of its names left reserved)",
+    "destroys the migration stack and deploys it again (none of its names left reserved)",
     async () => {
       await destroy(stackDirs["local-migration"]);
       expect((await account.inventory("local")).dms_tasks).toBeUndefined();
-      // Deleting the task dropped its replication slot: the source holds no WAL for it.
-      const lab = await labOf();
-      const slots = await lab.sql(
-        outputs.source_endpoint_dns,
-        await lab.masterCredentials("local-source"),
-        "demo_db",
-        "SELECT slot_name FROM pg_replication_slots",
-      );
-      expect(slots).toEqual([]);
       await deployInOrder([stackDirs["local-migration"]]);
       expect((await account.inventory("local")).dms_tasks).toEqual(["local-dms-task-demo"]);
     },

@@ -124,7 +124,7 @@ describe("bastion settings of a deployment", () => {
     expect(referenced(synth, instance.ami).name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
   });
 
-  it("enabled: false leaves no instance, no bastion outputs, and only DMS admitted to the interface endpoints", () => {
+  it("enabled: false leaves no instance, no bastion outputs, and only DMS and db-ops admitted to the interface endpoints", () => {
     const { lab, synth } = withoutBastion;
     expect(lab.bastion).toBeUndefined();
     expect(resourcesOfType(synth, "aws_instance")).toEqual({});
@@ -136,9 +136,13 @@ describe("bastion settings of a deployment", () => {
     const dmsGroup = ref(lab, lab.replicationInstance.connections.securityGroup, "aws_security_group", "id");
     for (const path of [lab.source.privateLink, lab.target.privateLink]) {
       const endpointGroup = ref(lab, path.connections.securityGroup, "aws_security_group", "id");
-      expect(ingress.filter((rule) => rule.security_group_id === endpointGroup).map((rule) => rule.referenced_security_group_id)).toEqual([
-        dmsGroup,
-      ]);
+      const dbOpsGroup = ref(lab, lab.databaseOperations.connections.securityGroup, "aws_security_group", "id");
+      expect(
+        ingress
+          .filter((rule) => rule.security_group_id === endpointGroup)
+          .map((rule) => rule.referenced_security_group_id)
+          .sort(),
+      ).toEqual([dmsGroup, dbOpsGroup].sort());
     }
   });
 });

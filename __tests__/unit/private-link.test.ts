@@ -153,18 +153,19 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
     expect(consumers).toHaveLength(2);
   });
 
-  it("admits 5432 on each interface endpoint only from the DMS instance and the bastion, which get matching egress", () => {
+  it("admits 5432 on each interface endpoint only from the DMS instance, the bastion and db-ops, which get matching egress", () => {
     const dmsGroup = groupId(lab, lab.replicationInstance.connections);
     const bastionGroup = groupId(lab, defined(lab.bastion, "the bastion").connections);
+    const dbOpsGroup = groupId(lab, lab.databaseOperations.connections);
     for (const { path } of pathsOf(lab)) {
       const endpointGroup = groupId(lab, path.connections);
       const ingress = rulesOn(synth, "ingress", endpointGroup);
-      expect(ingress.map((rule) => rule.referenced_security_group_id).sort()).toEqual([bastionGroup, dmsGroup].sort());
+      expect(ingress.map((rule) => rule.referenced_security_group_id).sort()).toEqual([bastionGroup, dmsGroup, dbOpsGroup].sort());
       for (const rule of ingress) {
         expect(rule).toMatchObject({ ip_protocol: "tcp", from_port: 5432, to_port: 5432 });
         expect(rule).not.toHaveProperty("cidr_ipv4");
       }
-      for (const client of [dmsGroup, bastionGroup]) {
+      for (const client of [dmsGroup, bastionGroup, dbOpsGroup]) {
         expect(rulesOn(synth, "egress", client).filter((rule) => rule.referenced_security_group_id === endpointGroup)).toEqual([
           expect.objectContaining({ ip_protocol: "tcp", from_port: 5432, to_port: 5432 }),
         ]);

@@ -31,10 +31,16 @@ describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name)
   it("moves only from released addresses, never between two current ones", () => {
     expect(moves.length).toBeGreaterThan(0);
     for (const { from, to } of moves) {
-      expect(RELEASED[`${name}-lab`]).toContain(from);
       expect(addresses.has(from)).toBe(false);
       expect(addresses.has(to)).toBe(true);
     }
+    // The aspect also gives a rule added since the first release (the db-ops function's access to each
+    // interface endpoint) the address it would have had then: no state holds it, so the move is a no-op.
+    const unreleased = moves.filter(({ from }) => !RELEASED[`${name}-lab`].includes(from));
+    expect(unreleased.map(({ to }) => to.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "aws_vpc_security_group_ingress_rule.Source_PrivateLink_EndpointSecurityGroup_from-db-ops-5432",
+      "aws_vpc_security_group_ingress_rule.Target_PrivateLink_EndpointSecurityGroup_from-db-ops-5432",
+    ]);
   });
 
   it("moves the stateful resources of both sides: clusters, secrets, endpoint services, interface endpoints", () => {

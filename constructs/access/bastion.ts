@@ -22,9 +22,8 @@ export interface BastionProps {
   readonly network: LabNetwork;
   /** Encrypts the root volume; the runbook decrypts the lab's secrets with it. */
   readonly encryptionKey: LabKey;
-  /** Secrets the runbook reads (RDS master secrets) and writes (DMS endpoint secrets). */
+  /** Secrets a person on the bastion may read: the DMS endpoint secrets (never the RDS master secrets). */
   readonly readableSecretArns: readonly string[];
-  readonly writableSecretArns: readonly string[];
   /** EC2 instance type; Graviton types (t4g, m7g...) get the arm64 image. */
   readonly instanceType: string;
   /** Root volume size in GiB (the AL2023 image needs 8 at least). */
@@ -79,12 +78,11 @@ export class Bastion extends Construct {
         {
           sid: "ReadLabSecrets",
           actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-          resources: [...props.readableSecretArns, ...props.writableSecretArns],
+          resources: [...props.readableSecretArns],
         },
-        { sid: "WriteDmsEndpointSecrets", actions: ["secretsmanager:PutSecretValue"], resources: [...props.writableSecretArns] },
         {
           sid: "UseTheLabKeyThroughSecretsManager",
-          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          actions: ["kms:Decrypt"],
           resources: [props.encryptionKey.keyArn],
           condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${environment.region}.amazonaws.com`] }],
         },

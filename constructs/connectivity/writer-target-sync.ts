@@ -41,6 +41,8 @@ export interface WriterTargetSyncProps {
 export class WriterTargetSync extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
+  /** The deploy-time run: once it is done, the target group holds the writer. */
+  readonly initialSync: LambdaInvocation;
 
   constructor(scope: Construct, id: string, props: WriterTargetSyncProps) {
     super(scope, id);
@@ -137,7 +139,7 @@ export class WriterTargetSync extends Construct {
     }
 
     // Once per deploy, after the instances and the listener exist, so the first apply ends with a target.
-    new LambdaInvocation(this, "InitialSync", {
+    this.initialSync = new LambdaInvocation(this, "InitialSync", {
       functionName: this.function.functionName,
       input: JSON.stringify({ source: "deploy" }),
       triggers: { instances: Fn.join(",", instanceIds), code: code.assetHash },

@@ -25,6 +25,22 @@ export interface DatabaseEndpointProps {
 }
 
 /**
+ * CDC from the source through a logical slot read with test_decoding (the plugin DMS uses by default
+ * on PostgreSQL; pglogical needs an extension the lab does not install). The heartbeat keeps the
+ * slot's restart position moving while the migrated tables are idle, so the source does not hold WAL
+ * for a quiet task; it lives in a schema the DMS user owns. DDL capture is off: it installs an event
+ * trigger, which needs rds_superuser, and the lab freezes the migrated schemas during a migration
+ * (README, "The migration runbook").
+ */
+export const SOURCE_CDC_SETTINGS = {
+  pluginName: "test-decoding",
+  heartbeatEnable: true,
+  heartbeatSchema: "dms_heartbeat",
+  heartbeatFrequency: 5,
+  captureDdls: false,
+} as const;
+
+/**
  * With `secrets_manager_arn`, DMS takes server, port and credentials from the secret: the endpoint
  * itself carries no password attribute, and the host is the PrivateLink interface endpoint.
  */
@@ -44,6 +60,7 @@ export class DatabaseEndpoint extends Construct {
       sslMode: "require",
       secretsManagerArn: props.secret.secretArn,
       secretsManagerAccessRoleArn: props.accessRole.roleArn,
+      ...(props.endpointType === "source" ? { postgresSettings: SOURCE_CDC_SETTINGS } : {}),
       kmsKeyArn: props.encryptionKey.keyArn,
       // The endpoint is useless before its path exists and DMS can assume the access role.
       dependsOn: [props.privateLink.interfaceEndpoint, props.accessRole.policy],

@@ -121,14 +121,14 @@ def secretsmanager_rotation_asynchronous() -> None:
     background: the rotation function is invoked with {"Step", "SecretId" (the
     secret's ARN), "ClientRequestToken"} for createSecret, setSecret, testSecret
     and finishSecret in order, stopping at the first step that fails. RotateSecret
-    does not create the pending version's value: the function's createSecret puts
-    it (PutSecretValue, VersionStages AWSPENDING). With RotateImmediately=false only
+    lists the new version with AWSPENDING but gives it no value: the function's
+    createSecret puts it (PutSecretValue with the token, VersionStages AWSPENDING). With RotateImmediately=false only
     testSecret runs, against an AWSPENDING version Secrets Manager creates and then
     removes. moto invoked the function synchronously for every step inside the
     RotateSecret call (so a function calling back into the emulator deadlocked
-    behind the one-call-at-a-time lock), created a valueless AWSPENDING version
-    itself before createSecret ran (and kept the copy it made for
-    RotateImmediately=false), made the new
+    behind the one-call-at-a-time lock), copied the current value into the
+    AWSPENDING version (and kept the copy it made for RotateImmediately=false),
+    made the new
     version the default whatever the steps did, failed with NameError on a secret
     with no value yet, refused a rotation when AWSPENDING and AWSCURRENT shared a
     version (the state AWS calls finished), set RotationEnabled only for
@@ -200,6 +200,16 @@ def secretsmanager_rotation_asynchronous() -> None:
         temporary_pending = False
         if rotate_immediately:
             steps: tuple[str, ...] = STEPS
+            if token not in secret.versions:
+                # The version the rotation will fill: listed with AWSPENDING (DescribeSecret's
+                # VersionIdsToStages) but without a value until createSecret puts one, as AWS's rotation
+                # function template expects. GetSecretValue of it answers ResourceNotFoundException.
+                secret.remove_version_stages_from_old_versions(["AWSPENDING"])
+                secret.versions[token] = {
+                    "createdate": int(time.time()),
+                    "version_id": token,
+                    "version_stages": ["AWSPENDING"],
+                }
         else:
             steps = ("testSecret",)
             current = secret.versions.get(secret.default_version_id or "")

@@ -13,7 +13,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto_fixes.secretsmanager import rotations
 
-# The four steps, simply: createSecret puts {"password": <random>} as AWSPENDING (unless that version exists),
+# The four steps, simply (with the version check of AWS's rotation function template): createSecret puts
+# {"password": <random>} as AWSPENDING (unless that version exists),
 # setSecret waits a little (so RotateSecret can be seen answering first) and fails when the pending value asks it
 # to, testSecret reads the pending value, finishSecret moves AWSCURRENT to it.
 ROTATOR = """
@@ -26,6 +27,12 @@ exports.handler = async (event) => {
   const { Step, SecretId, ClientRequestToken: token } = event;
   const calls = await sm.send(new DescribeSecretCommand({ SecretId }));
   if (!calls.ARN || calls.ARN !== SecretId) throw new Error(`SecretId is not the ARN: ${SecretId}`);
+  // As AWS's rotation function template: the token is a version of the secret from the first step on.
+  const stages = (calls.VersionIdsToStages || {})[token];
+  if (!stages) throw new Error(`Secret version ${token} has no stage for rotation of secret ${SecretId}.`);
+  if (Step === "createSecret" && !stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT")) {
+    throw new Error(`Secret version ${token} not set as AWSPENDING for rotation of secret ${SecretId}.`);
+  }
   if (Step === "createSecret") {
     try {
       await sm.send(new GetSecretValueCommand({ SecretId, VersionId: token, VersionStage: "AWSPENDING" }));

@@ -219,10 +219,26 @@ export async function stop(context: RunbookContext, options: CommandOptions = {}
   }
   if (options.final) {
     // The source keeps WAL for an inactive slot until it is dropped: --final ends the migration for good.
-    const result = await databaseOperation<{ dropped: string[] }>(context, { operation: "drop-slots", inactiveOnly: true });
-    context.say(result.dropped.length ? `dropped replication slots: ${result.dropped.join(", ")}` : "no replication slot to drop");
+    const dropped: string[] = [];
+    for (const slot of (await sourceSlots(context)).filter((s) => !s.active)) {
+      await databaseOperation(context, { operation: "drop-slot", slotName: slot.slotName });
+      dropped.push(slot.slotName);
+    }
+    context.say(dropped.length ? `dropped replication slots: ${dropped.join(", ")}` : "no replication slot to drop");
   }
   return 0;
+}
+
+interface SlotStatus {
+  readonly slotName: string;
+  readonly plugin: string;
+  readonly active: boolean;
+  readonly walRetainedBytes: number | null;
+}
+
+async function sourceSlots(context: RunbookContext): Promise<SlotStatus[]> {
+  const answer = await databaseOperation<{ source?: { replicationSlots?: SlotStatus[] } }>(context, { operation: "status" });
+  return answer.source?.replicationSlots ?? [];
 }
 
 export async function status(context: RunbookContext, options: CommandOptions = {}): Promise<number> {
@@ -267,14 +283,15 @@ export async function status(context: RunbookContext, options: CommandOptions = 
       `${side} DMS secret ${names[side].dmsSecret}: last rotated ${rotated}${secret?.RotationEnabled ? `, every ${secret.RotationRules?.AutomaticallyAfterDays ?? "?"} days` : ", rotation off"}`,
     );
   }
-  const database = await databaseOperation<{ source?: { slots?: Record<string, unknown>[] } }>(context, { operation: "status" }).catch(
-    (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
-  );
-  if ("error" in database) say(`databases: ${String(database.error)}`);
+  const slots = await sourceSlots(context).catch((error: unknown) => error as Error);
+  if (slots instanceof Error) say(`source replication slots: unknown (${slots.message})`);
   else {
-    const slots = database.source?.slots ?? [];
     say(slots.length ? "source replication slots:" : "source replication slots: none");
-    for (const slot of slots) say(`  ${JSON.stringify(slot)}`);
+    for (const slot of slots) {
+      say(
+        `  ${slot.slotName} (${slot.plugin}, ${slot.active ? "active" : "inactive"}): holds ${slot.walRetainedBytes ?? "?"} bytes of WAL`,
+      );
+    }
   }
   const parameter = await clients.ssm
     .send(new GetParameterCommand({ Name: `/${deployment.name}/app/db_url` }))

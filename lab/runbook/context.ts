@@ -53,11 +53,11 @@ export function loadNamedDeployment(name: string, variablesDir = VARIABLES_DIR):
 /**
  * Clients for the deployment: on the emulator (a deployment with an `emulator` block) the running
  * local lab's emulator and its test credentials; otherwise the standard AWS credential chain in the
- * deployment's region.
+ * deployment's region. `emulator` names another emulator than the local lab's (the integration tier's).
  */
-export function createContext(deployment: Deployment, say: (line?: string) => void): RunbookContext {
-  let emulatorUrl: string | undefined;
-  if (deployment.emulator) {
+export function createContext(deployment: Deployment, say: (line?: string) => void, emulator?: { readonly url: string }): RunbookContext {
+  let emulatorUrl = emulator?.url;
+  if (deployment.emulator && emulatorUrl === undefined) {
     const status = new EmulatorProcess(LOCAL_WORK_DIR).status();
     if (status.state !== "running") throw new NotDeployedError("the local lab is not running; start it with `npm start`");
     emulatorUrl = status.record.url;
