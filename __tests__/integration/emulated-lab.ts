@@ -31,7 +31,12 @@ import {
   RegisterTargetsCommand,
   type TargetDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CloudWatchLogsClient, DeleteLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CloudWatchLogsClient,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+  FilterLogEventsCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import {
@@ -376,5 +381,16 @@ export class EmulatedLab {
     await this.dms.send(new DeleteEndpointCommand({ EndpointArn: endpointArn }));
     const secretArn = this.emptySecrets.get(endpointArn);
     if (secretArn) await this.secrets.send(new DeleteSecretCommand({ SecretId: secretArn, ForceDeleteWithoutRecovery: true }));
+  }
+
+  /** Every message of every log group in the emulated account, joined. */
+  async allLogMessages(): Promise<string> {
+    const { logGroups } = await this.logs.send(new DescribeLogGroupsCommand({}));
+    const messages: string[] = [];
+    for (const group of logGroups ?? []) {
+      const { events } = await this.logs.send(new FilterLogEventsCommand({ logGroupName: group.logGroupName }));
+      messages.push(...(events ?? []).map((event) => event.message ?? ""));
+    }
+    return messages.join("\n");
   }
 }

@@ -1,5 +1,5 @@
 // `local` on its own emulator: deploy, no changes planned, the runbook's migration through PrivateLink with real data, the migration stack destroyed and deployed again, destroy to nothing.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { shippedDeployment } from "../helpers/synth";
@@ -8,6 +8,15 @@ import { EmulatedAccount } from "./emulated-account";
 import { seed, start, status, stop, testConnection } from "../../lab/runbook/commands";
 import { createContext } from "../../lab/runbook/context";
 import { EmulatedLab, eventually, type Credentials } from "./emulated-lab";
+
+/** The files below a folder, recursively (provider plugins left out). */
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === ".terraform" ? [] : filesBelow(path);
+    return entry.isFile() ? [path] : [];
+  });
+}
 
 // Each step drives Terraform against the emulator for minutes, not seconds.
 const STEP_TIMEOUT_MS = 15 * 60_000;
@@ -37,6 +46,10 @@ const UNSUPPORTED_RULE_MAPPINGS = {
 };
 
 let outputs: Record<string, string> = {};
+/** Every database password the tests saw: none may appear in state, outputs, synthesized JSON or logs. */
+const passwords = new Set<string>();
+/** Everything the runbook printed. */
+const runbookOutput: string[] = [];
 
 // Deploying again after a destroy is proven in two halves that run at the same time on two
 // emulators, because the whole sequence on one (deploy, destroy, deploy, destroy: ~10 min of the
@@ -50,7 +63,15 @@ describe.sequential("the local deployment on the emulator", () => {
   const inOrder = () => Object.values(stackDirs);
   let lab: EmulatedLab | undefined;
   /** The runbook's commands on this emulator, writing their lines into `lines`. */
-  const runbook = (lines: string[]) => createContext(shippedDeployment("local"), (line = "") => lines.push(line), { url: account.url });
+  const runbook = (lines: string[]) =>
+    createContext(
+      shippedDeployment("local"),
+      (line = "") => {
+        lines.push(line);
+        runbookOutput.push(line);
+      },
+      { url: account.url },
+    );
   /** The deployed lab, with the outputs of its lab and migration stacks. */
   const labOf = async (): Promise<EmulatedLab> => {
     if (!lab) {
@@ -216,12 +237,17 @@ describe.sequential("the local deployment on the emulator", () => {
 
       // A rotation while CDC runs: the task keeps its sessions (a password change closes none) and goes on.
       const before = await lab.secretJson<Credentials>(outputs.source_dms_secret_arn);
+      passwords.add(before.password);
       await lab.rotate(outputs.source_dms_secret_arn);
       const after = await eventually("the rotation", async () => {
         const value = await lab.secretJson<Credentials>(outputs.source_dms_secret_arn);
         return value.password !== before.password ? value : undefined;
       });
       expect(after.username).toBe("dms_source");
+      passwords.add(after.password);
+      passwords.add(source.password);
+      passwords.add(target.password);
+      passwords.add((await lab.secretJson<Credentials>(outputs.target_dms_secret_arn)).password);
       await sourceSql("INSERT INTO demo_schema.demo_accounts VALUES (7, 'Eve', 'Ng', current_time)");
       await eventually("a change made after the rotation", targetHas(["1:Jon", "2:Mary", "4:Peter", "5:Ann", "7:Eve"]), 10_000);
 
@@ -249,6 +275,30 @@ describe.sequential("the local deployment on the emulator", () => {
       expect(await stop(runbook(stopped), { final: true })).toBe(0);
       expect(stopped.at(-1)).toMatch(/^dropped replication slots: \S+$/);
       expect(await sourceSql("SELECT slot_name FROM pg_replication_slots")).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "no password is in the state, the outputs, the synthesized JSON, the emulator's log or any function's log",
+    async () => {
+      const lab = await labOf();
+      expect(passwords.size).toBeGreaterThanOrEqual(5);
+      const files = [
+        join(account.workDir, "emulator", "emulator.log"),
+        ...filesBelow(join(account.workDir, "state")),
+        ...filesBelow(join(account.workDir, "synth-local")),
+      ];
+      const haystacks = [
+        { where: "the runbook's output", text: runbookOutput.join("\n") },
+        ...files.map((file) => ({ where: file, text: readFileSync(file, "utf8") })),
+        { where: "CloudWatch Logs", text: await lab.allLogMessages() },
+      ];
+      for (const dir of Object.values(stackDirs)) haystacks.push({ where: `${dir} outputs`, text: JSON.stringify(await lab.outputs(dir)) });
+      expect(haystacks.length).toBeGreaterThan(5);
+      for (const password of passwords) {
+        for (const { where, text } of haystacks) expect(text.includes(password), `a password in ${where}`).toBe(false);
+      }
     },
     STEP_TIMEOUT_MS,
   );
