@@ -217,6 +217,8 @@ const dmsSchema = z
     multiAz: z.boolean().default(false),
     /** UTC maintenance window. @default "sun:06:00-sun:07:00" */
     preferredMaintenanceWindow: maintenanceWindow.default("sun:06:00-sun:07:00"),
+    /** Days to keep the task logs in `dms-tasks-<replication instance id>` (the lab creates that group). @default 7 */
+    logRetentionDays: z.number().int().positive().default(7),
   })
   .strict();
 

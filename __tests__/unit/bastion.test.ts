@@ -97,7 +97,15 @@ describe.each(deployments)("bastion of %s-lab", (name) => {
     expect(instance.instance_type).toBe(deployment.bastion.instanceType);
     const parameter = referenced(synth, instance.ami);
     expect(parameter.name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
-    expect(instance.user_data).toMatch(/^dnf install -y .*\bpostgresql16\b/m);
+    expect(instance.user_data).toMatch(/^\s*dnf install -y .*\bpostgresql16\b/m);
+  });
+
+  it("retries the package install with a growing pause, so a boot before the network is ready still ends with psql", () => {
+    const userData = String(instance.user_data);
+    expect(userData).toMatch(/^for attempt in \$\(seq 1 10\); do$/m);
+    expect(userData).toMatch(/^ {2}dnf install -y postgresql16 jq && exit 0$/m);
+    expect(userData).toMatch(/^ {2}sleep \$\(\(attempt \* 5\)\)$/m);
+    expect(userData.trimEnd().split("\n").pop()).toBe("exit 1");
   });
 
   it("outputs its id and the port-forwarding commands to both interface endpoints", () => {
@@ -153,6 +161,7 @@ describe("architectureOf", () => {
     ["m7g.large", "arm64"],
     ["c6gn.xlarge", "arm64"],
     ["r7gd.large", "arm64"],
+    ["a1.medium", "arm64"],
     ["t3.micro", "x86_64"],
     ["m7i-flex.large", "x86_64"],
     ["g5.xlarge", "x86_64"],

@@ -103,6 +103,21 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
     expect(prodInstance).toMatchObject({ multi_az: true, replication_instance_class: "dms.r6i.large" });
   });
 
+  it("keeps prod's task logs as long as its database logs, and the other deployments' for the default week", () => {
+    expect(shipped("prod").deployment.dms.logRetentionDays).toBe(90);
+    expect(shipped("dev").deployment.dms.logRetentionDays).toBe(7);
+  });
+
+  it("creates the task log group DMS would otherwise create unencrypted and keep forever, before the instance", () => {
+    const logGroup = resourcesOfType(synth, "aws_cloudwatch_log_group")[lab.getLogicalId(lab.replicationInstance.taskLogGroup)];
+    expect(logGroup).toMatchObject({
+      name: `dms-tasks-${instance.replication_instance_id}`,
+      kms_key_id: keyArn,
+      retention_in_days: deployment.dms.logRetentionDays,
+    });
+    expect(instance.depends_on).toContain(`aws_cloudwatch_log_group.${lab.getLogicalId(lab.replicationInstance.taskLogGroup)}`);
+  });
+
   it("waits, with its subnet group, for lookups of both account-wide DMS service roles", () => {
     const subnetGroup = resourcesOfType(synth, "aws_dms_replication_subnet_group")[lab.getLogicalId(lab.replicationInstance.subnetGroup)];
     for (const resource of [instance, subnetGroup]) {

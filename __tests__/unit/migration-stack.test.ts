@@ -144,11 +144,21 @@ describe.each(deployments)("%s-migration", (name) => {
     });
     const keyStatements = Object.values(dataOfType(labSynth, "aws_iam_policy_document"))
       .flatMap((document) => document.statement as Json[])
-      .filter((statement) => statement.sid === "ServicesPublishToEncryptedTopics");
-    expect(keyStatements).toHaveLength(1);
-    expect(keyStatements[0]).toMatchObject({
-      principals: [{ type: "Service", identifiers: [...ALARM_TOPIC_PUBLISHERS] }],
+      .filter((statement) => /Publish(es)?ToEncryptedTopics$/.test(String(statement.sid)));
+    expect(keyStatements).toHaveLength(2);
+    const [services, eventBridge] = keyStatements;
+    expect(services).toMatchObject({
+      sid: "ServicesPublishToEncryptedTopics",
+      principals: [{ type: "Service", identifiers: ALARM_TOPIC_PUBLISHERS.filter((publisher) => publisher !== "events.amazonaws.com") }],
       actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.Account.account_id}"] }],
+    });
+    // SNS does not support aws:SourceAccount in the key policy for EventBridge deliveries.
+    expect(eventBridge).toEqual({
+      sid: "EventBridgePublishesToEncryptedTopics",
+      principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+      actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      resources: ["*"],
     });
   });
 

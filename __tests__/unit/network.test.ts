@@ -59,6 +59,18 @@ describe("LabNetwork", () => {
     }
   });
 
+  it("takes over each VPC's default security group with no rules, so it admits nothing", () => {
+    const defaults = resourcesOfType(synth, "aws_default_security_group");
+    expect(Object.keys(defaults)).toHaveLength(3);
+    for (const network of [lab.onPremNetwork, lab.dmsNetwork, lab.targetNetwork]) {
+      const group = defaults[lab.getLogicalId(network.defaultSecurityGroup)];
+      expect(group.vpc_id).toBe(ref(lab, network.vpc, "aws_vpc", "id"));
+      // The provider removes every rule of a default group it manages when none are configured.
+      expect(group.ingress).toBeUndefined();
+      expect(group.egress).toBeUndefined();
+    }
+  });
+
   it("rejects a subnet list that does not match the zones", () => {
     const stack = new TerraformStack(new App(), "probe");
     expect(

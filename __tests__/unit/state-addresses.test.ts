@@ -11,6 +11,17 @@ import { SHIPPED, shipped } from "../helpers/synth";
  */
 const RELEASED: Record<string, string[]> = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "lab-addresses-0.1.json"), "utf8"));
 
+/**
+ * Released resources removed on purpose, so a deployed lab's next apply destroys them: interface
+ * endpoints nothing in the DMS VPC calls (the reasons sit beside DMS_VPC_INTERFACE_SERVICES). Each
+ * holds no data. Anything else missing is a refactor that lost an address.
+ */
+const REMOVED_ON_PURPOSE = [
+  "aws_vpc_endpoint.DmsServiceEndpoints_Interface-ec2messages_469E268D",
+  "aws_vpc_endpoint.DmsServiceEndpoints_Interface-kms_8E173836",
+  "aws_vpc_endpoint.DmsServiceEndpoints_Interface-logs_591100D6",
+];
+
 describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name) => {
   const synth = shipped(name).lab;
   const addresses = new Set(
@@ -23,9 +34,9 @@ describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name)
     expect(RELEASED[`${name}-lab`].length).toBeGreaterThan(100);
   });
 
-  it("holds every released address, or a moved block from it to a resource that exists", () => {
+  it("holds every released address, or a moved block from it to a resource that exists, except those removed on purpose", () => {
     const lost = RELEASED[`${name}-lab`].filter((address) => !addresses.has(address) && !addresses.has(movedFrom.get(address) ?? ""));
-    expect(lost).toEqual([]);
+    expect(lost).toEqual(REMOVED_ON_PURPOSE);
   });
 
   it("moves only from released addresses, never between two current ones", () => {

@@ -30,15 +30,24 @@ export interface BastionProps {
   readonly rootVolumeGiB: number;
 }
 
-/** PostgreSQL 16 client: the original's psql 9.2 cannot authenticate with SCRAM. Packages come from S3 via the gateway endpoint. */
+/**
+ * PostgreSQL 16 client: the original's psql 9.2 cannot authenticate with SCRAM. Packages come from S3
+ * via the gateway endpoint. User data may run before the network (or the endpoint's route) is ready,
+ * so the install is retried with a growing pause (10 tries, about 4.5 minutes in all).
+ */
 const USER_DATA = `#!/bin/bash
 set -euo pipefail
-dnf install -y postgresql16 jq
+for attempt in $(seq 1 10); do
+  dnf install -y postgresql16 jq && exit 0
+  echo "dnf install failed (attempt $attempt of 10); retrying in $((attempt * 5))s" >&2
+  sleep $((attempt * 5))
+done
+exit 1
 `;
 
-/** Graviton families (t4g, m7g, c6gn...) need the arm64 image. */
+/** Graviton families (t4g, m7g, c6gn...) and the first-generation Graviton a1 need the arm64 image. */
 export function architectureOf(instanceType: string): "arm64" | "x86_64" {
-  return /^[a-z]+\d+g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
+  return /^(a1|[a-z]+\d+g[a-z]*)\./.test(instanceType) ? "arm64" : "x86_64";
 }
 
 export class Bastion extends Construct {

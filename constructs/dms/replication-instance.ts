@@ -1,4 +1,5 @@
 // The DMS replication instance: private, KMS-encrypted, in the DMS VPC's subnets, behind its own security group.
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DmsReplicationInstance } from "@cdktf/provider-aws/lib/dms-replication-instance";
 import { DmsReplicationSubnetGroup } from "@cdktf/provider-aws/lib/dms-replication-subnet-group";
 import { Construct } from "constructs";
@@ -20,6 +21,8 @@ export interface ReplicationInstanceSettings {
   readonly multiAz: boolean;
   /** UTC maintenance window, `ddd:hh24:mi-ddd:hh24:mi`. */
   readonly preferredMaintenanceWindow: string;
+  /** Days to keep the task logs (the `dms-tasks-<instance id>` log group). */
+  readonly logRetentionDays: number;
 }
 
 export interface ReplicationInstanceProps extends ReplicationInstanceSettings {
@@ -39,6 +42,8 @@ export interface ReplicationInstanceProps extends ReplicationInstanceSettings {
 export class ReplicationInstance extends Construct {
   readonly instance: DmsReplicationInstance;
   readonly subnetGroup: DmsReplicationSubnetGroup;
+  /** Where DMS writes the logs of every task on this instance. */
+  readonly taskLogGroup: CloudwatchLogGroup;
   readonly instanceArn: string;
   readonly instanceId: string;
   /** Egress to the databases' interface endpoints and the AWS service endpoints is added here. */
@@ -60,6 +65,15 @@ export class ReplicationInstance extends Construct {
       dependsOn: props.dmsServiceRoles.roles,
       tags: nameTag(name),
     });
+    // DMS writes task logs to `dms-tasks-<instance id>` and creates the group itself when it is
+    // missing (its dms-cloudwatch-logs-role may CreateLogGroup on dms-tasks-*): unencrypted, kept
+    // forever, and outside what a destroy removes. Created first, it has the lab key and a retention.
+    this.taskLogGroup = new CloudwatchLogGroup(this, "TaskLogGroup", {
+      name: `dms-tasks-${name}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.encryptionKey.keyArn,
+      tags: nameTag(`dms-tasks-${name}`),
+    });
     this.instance = new DmsReplicationInstance(this, "Resource", {
       replicationInstanceId: name,
       replicationInstanceClass: props.instanceClass,
@@ -73,7 +87,7 @@ export class ReplicationInstance extends Construct {
       preferredMaintenanceWindow: props.preferredMaintenanceWindow,
       autoMinorVersionUpgrade: true,
       applyImmediately: true,
-      dependsOn: props.dmsServiceRoles.roles,
+      dependsOn: [...props.dmsServiceRoles.roles, this.taskLogGroup],
       // DMS upgrades a deprecated version itself and cannot downgrade; provider 5.100 has no diff suppression here.
       lifecycle: { ignoreChanges: ["engine_version"] },
       tags: nameTag(name),

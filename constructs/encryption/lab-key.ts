@@ -6,6 +6,8 @@ import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
 import { nameTag } from "../naming";
 
+const EVENTBRIDGE = "events.amazonaws.com";
+
 export interface LabKeyProps {
   /** Physical name; the alias becomes `alias/<name>`. */
   readonly name: string;
@@ -13,7 +15,9 @@ export interface LabKeyProps {
   readonly deletionWindowDays?: number;
   /**
    * AWS services that encrypt with the key on their own behalf (beyond CloudWatch Logs), e.g.
-   * `cloudwatch.amazonaws.com` publishing alarms to an encrypted SNS topic. @default []
+   * `cloudwatch.amazonaws.com` publishing alarms to an encrypted SNS topic. Each is held to this
+   * account with `aws:SourceAccount`, except `events.amazonaws.com`, for which SNS does not support
+   * that condition. @default []
    */
   readonly servicePrincipals?: readonly string[];
 }
@@ -28,6 +32,9 @@ export class LabKey extends Construct {
     super(scope, id);
     const environment = AwsEnvironment.of(this);
     const logsArnPattern = environment.arn({ service: "logs", resource: "log-group:*" });
+    const publishers = props.servicePrincipals ?? [];
+    const eventBridgePublishes = publishers.includes(EVENTBRIDGE);
+    const conditionedPublishers = publishers.filter((principal) => principal !== EVENTBRIDGE);
     const policy = new DataAwsIamPolicyDocument(this, "Policy", {
       statement: [
         {
@@ -43,14 +50,27 @@ export class LabKey extends Construct {
           resources: ["*"],
           condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [logsArnPattern] }],
         },
-        ...(props.servicePrincipals?.length
+        ...(conditionedPublishers.length
           ? [
               {
                 sid: "ServicesPublishToEncryptedTopics",
-                principals: [{ type: "Service", identifiers: [...props.servicePrincipals] }],
+                principals: [{ type: "Service", identifiers: conditionedPublishers }],
                 actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources: ["*"],
                 condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [environment.accountId] }],
+              },
+            ]
+          : []),
+        // SNS's key-management doc: for EventBridge publishing to an encrypted topic, aws:SourceAccount,
+        // aws:SourceArn and aws:SourceOrgID are not supported in the key policy; with them the messages
+        // would be dropped. https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+        ...(eventBridgePublishes
+          ? [
+              {
+                sid: "EventBridgePublishesToEncryptedTopics",
+                principals: [{ type: "Service", identifiers: [EVENTBRIDGE] }],
+                actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources: ["*"],
               },
             ]
           : []),

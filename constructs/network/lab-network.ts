@@ -1,4 +1,5 @@
 // One lab VPC (on-prem, DMS or target): DNS on, one private subnet per zone, a private route table, no way out.
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
@@ -29,6 +30,8 @@ export class LabNetwork extends Construct {
   readonly privateSubnets: Subnet[];
   readonly privateSubnetIds: string[];
   readonly privateRouteTable: RouteTable;
+  /** The VPC's default security group, with every rule removed. */
+  readonly defaultSecurityGroup: DefaultSecurityGroup;
 
   constructor(scope: Construct, id: string, props: LabNetworkProps) {
     super(scope, id);
@@ -47,6 +50,13 @@ export class LabNetwork extends Construct {
       tags: nameTag(props.name),
     });
     this.vpcId = this.vpc.id;
+    // AWS's default group admits all traffic among its members and all egress; nothing in the lab
+    // uses it. Managing it with no rules makes the provider remove those rules, so anything put in
+    // it by mistake talks to nothing.
+    this.defaultSecurityGroup = new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
+      vpcId: this.vpc.id,
+      tags: nameTag(`${props.name}-default-no-rules`),
+    });
     this.privateRouteTable = new RouteTable(this, "PrivateRouteTable", {
       vpcId: this.vpc.id,
       tags: nameTag(`${props.name}-private`),

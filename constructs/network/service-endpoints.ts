@@ -6,8 +6,24 @@ import { nameTag } from "../naming";
 import { Connections } from "./connections";
 import type { LabNetwork } from "./lab-network";
 
-/** What the DMS VPC needs: SSM Session Manager (ssm, ssmmessages, ec2messages), DMS, secrets, keys, logs. */
-export const DMS_VPC_INTERFACE_SERVICES = ["ssm", "ssmmessages", "ec2messages", "dms", "secretsmanager", "kms", "logs"] as const;
+/**
+ * The interface endpoints something in the DMS VPC calls (the VPC has no other way out; each one
+ * costs per zone per hour). Not here, on purpose: `ec2messages` (SSM Agent 3.3.40.0 and later uses
+ * ssmmessages instead, and AL2023's agent is newer); `kms` (nothing calls KMS from the VPC: Secrets
+ * Manager, EBS and DMS decrypt on the service side); `logs` (Lambda writes its logs outside the VPC
+ * and DMS writes task logs through its `dms-cloudwatch-logs-role`). Session Manager encryption and
+ * logging would bring `kms` and `logs` back (docs/real-account-review.md, finding 9).
+ */
+export const DMS_VPC_INTERFACE_SERVICES = [
+  // Session Manager on the bastion: the agent registers with ssm and opens sessions over ssmmessages.
+  "ssm",
+  "ssmmessages",
+  // The bastion role's DMS calls (describe, start/stop this lab's tasks, test its endpoints).
+  "dms",
+  // DMS reads its endpoint secrets; the db-ops function reads the master secrets and rotates the
+  // DMS secrets (GetSecretValue, PutSecretValue, GetRandomPassword); the bastion reads the DMS secrets.
+  "secretsmanager",
+] as const;
 
 export interface ServiceEndpointsProps {
   /** The VPC to serve; service names are the stack's region's (`com.amazonaws.<region>.<service>`). */

@@ -25,7 +25,7 @@ export interface DatabaseOperationsProps {
   readonly name: string;
   /** The DMS VPC: the function reaches the databases through the same interface endpoints DMS uses. */
   readonly network: LabNetwork;
-  /** AWS service endpoints of that VPC (Secrets Manager, KMS, logs) on 443. */
+  /** AWS service endpoints of that VPC on 443 (the function calls Secrets Manager through them). */
   readonly serviceEndpoints: ServiceEndpoints;
   readonly source: DatabaseSide;
   readonly target: DatabaseSide;
