@@ -175,6 +175,9 @@ const runbookCommands: Record<string, (context: RunbookContext, options: Command
 };
 
 async function main(argv: readonly string[]): Promise<number> {
+  // The AWS SDK warns on every command that its releases after January 2027 will need Node 22; the
+  // lab pins its SDK versions exactly, so the notice says nothing about this install.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const local = localCommands[argv[0] ?? ""];
   if (local) return local();
   const parsed = parseArguments(argv, [...Object.keys(localCommands), ...Object.keys(runbookCommands)]);
