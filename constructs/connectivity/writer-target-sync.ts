@@ -15,7 +15,8 @@ import type { AuroraPostgres } from "../database/aurora-postgres";
 import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
 import type { PrivateLinkPath } from "./private-link";
-import { writerSyncCode } from "./writer-sync-code";
+import { bundleWriterSync } from "../../functions/writer-sync/bundle";
+import { functionCode } from "../function-code";
 
 export interface WriterTargetSyncProps {
   /** Physical name, e.g. `dev-source-writer-sync`. */
@@ -82,7 +83,7 @@ export class WriterTargetSync extends Construct {
     });
     new IamRolePolicy(this, "Policy", { name: "writer-sync", role: this.role.id, policy: permissions.json });
 
-    const code = writerSyncCode(this);
+    const code = functionCode(this, { assetId: "WriterSyncCode", name: "writer-sync", bundle: bundleWriterSync });
     this.function = new LambdaFunction(this, "Function", {
       functionName: name,
       description: `Registers the writer of ${database.clusterIdentifier} in its PrivateLink NLB target group`,

@@ -15,7 +15,8 @@ import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
 import type { ServiceEndpoints } from "../network/service-endpoints";
-import { databaseOperationsCode } from "./database-operations-code";
+import { bundleDbOps } from "../../functions/db-ops/bundle";
+import { functionCode } from "../function-code";
 
 /** The dedicated DMS users' names, one per side. */
 export const DMS_USERS = { source: "dms_source", target: "dms_target" } as const;
@@ -134,7 +135,7 @@ export class DatabaseOperations extends Construct {
     });
     const policy = new IamRolePolicy(this, "Policy", { name: "db-ops", role: this.role.id, policy: permissions.json });
 
-    const code = databaseOperationsCode(this);
+    const code = functionCode(this, { assetId: "DatabaseOperationsCode", name: "db-ops", bundle: bundleDbOps });
     this.function = new LambdaFunction(this, "Function", {
       functionName: name,
       description: "Named database operations and the DMS secrets' rotation, in the DMS VPC",

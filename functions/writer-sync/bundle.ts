@@ -1,28 +1,8 @@
 // Bundles writer-sync into one CommonJS file for the nodejs22.x runtime (Lambda handler `index.handler`).
 import * as path from "node:path";
-import { buildSync } from "esbuild";
+import { bundleFunction } from "../bundle";
 
 /** Writes `<outDir>/index.js` and returns its absolute path. */
 export function bundleWriterSync(outDir: string): string {
-  // Absolute, because esbuild would resolve a relative outfile against absWorkingDir, not the cwd.
-  const outfile = path.resolve(outDir, "index.js");
-  buildSync({
-    entryPoints: [path.join(__dirname, "handler.ts")],
-    // esbuild writes source paths relative to this into the output; pinning it to the project root
-    // keeps the bundle (and so the Terraform asset hash) independent of the caller's cwd.
-    absWorkingDir: path.resolve(__dirname, "..", ".."),
-    outfile,
-    bundle: true,
-    platform: "node",
-    // node20, not node22: the local emulator runs the bundle with this machine's Node 20; the
-    // nodejs22.x runtime runs it as well.
-    target: "node20",
-    format: "cjs",
-    // The runtime ships AWS SDK v3; bundling it would only bloat the asset.
-    external: ["@aws-sdk/*"],
-    minify: false,
-    sourcemap: false,
-    logLevel: "silent",
-  });
-  return outfile;
+  return bundleFunction(path.join(__dirname, "handler.ts"), outDir);
 }
