@@ -179,7 +179,10 @@ async function main(argv: readonly string[]): Promise<number> {
   // lab pins its SDK versions exactly, so the notice says nothing about this install.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const local = localCommands[argv[0] ?? ""];
-  if (local) return local();
+  if (local) {
+    if (argv.length > 1) throw new UsageError(`${argv[0]} acts on the local lab only and takes no options; got ${argv.slice(1).join(" ")}`);
+    return local();
+  }
   const parsed = parseArguments(argv, [...Object.keys(localCommands), ...Object.keys(runbookCommands)]);
   const context = createContext(loadNamedDeployment(parsed.deployment), say);
   return runbookCommands[parsed.command](context, parsed.options);

@@ -149,6 +149,8 @@ describe("migratedSchemas", () => {
             migrationType: "full-load",
             tableMappings: [
               { type: "selection", action: "include", schema: "sales", table: "%" },
+              { type: "selection", action: "include", schema: "sales_eu", table: "%" },
+              { type: "selection", action: "include", schema: "[ab]rchive", table: "%" },
               { type: "selection", action: "include", schema: "hr%", table: "%" },
               { type: "selection", action: "exclude", schema: "audit", table: "%" },
               { type: "selection", action: "explicit", schema: "billing", table: "invoices" },
@@ -157,7 +159,7 @@ describe("migratedSchemas", () => {
         ],
       };
     });
-    expect(migratedSchemas(several)).toEqual(["billing", "sales"]);
+    expect(migratedSchemas(several)).toEqual(["billing", "sales", "sales_eu"]);
   });
 
   it("refuses to build the function with no schema to grant", () => {

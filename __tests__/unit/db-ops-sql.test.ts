@@ -1,5 +1,7 @@
 // Unit tests for db-ops' pure parts: SQL quoting, the DMS users' grants and the seed statements.
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { scramSha256Verifier } from "../../functions/db-ops/scram";
 import { quoteIdent, quoteLiteral } from "../../functions/db-ops/quote";
 import { userStatements, type DatabaseFacts, type UserSettings } from "../../functions/db-ops/grants";
 import { FILL_ORDERS_SQL, MAX_ORDER_ROWS, SEED_SCHEMA_STATEMENTS, orderRows } from "../../functions/db-ops/seed";
@@ -44,7 +46,7 @@ describe("db-ops users and grants", () => {
   it("gives the source user rds_replication, SELECT on each existing migrated schema and its own heartbeat schema", () => {
     expect(userStatements(settings(), facts())).toEqual([
       'CREATE ROLE "dms_source" LOGIN',
-      'GRANT "dms_source" TO CURRENT_USER WITH INHERIT FALSE, SET TRUE',
+      'GRANT "dms_source" TO CURRENT_USER WITH INHERIT TRUE, SET TRUE',
       'GRANT rds_replication TO "dms_source"',
       'GRANT CONNECT ON DATABASE "demo_db" TO "dms_source"',
       'GRANT USAGE ON SCHEMA "demo_schema" TO "dms_source"',
@@ -59,7 +61,7 @@ describe("db-ops users and grants", () => {
     const selfGrants = (over: Partial<DatabaseFacts>) =>
       userStatements(settings(), facts(over)).filter((s) => s.includes("TO CURRENT_USER"));
 
-    expect(selfGrants({ serverVersionNum: 160004 })).toEqual(['GRANT "dms_source" TO CURRENT_USER WITH INHERIT FALSE, SET TRUE']);
+    expect(selfGrants({ serverVersionNum: 160004 })).toEqual(['GRANT "dms_source" TO CURRENT_USER WITH INHERIT TRUE, SET TRUE']);
     expect(selfGrants({ serverVersionNum: 150018 })).toEqual(['GRANT "dms_source" TO CURRENT_USER']);
     expect(selfGrants({ isSuperuser: true })).toEqual([]);
   });
@@ -88,10 +90,11 @@ describe("db-ops users and grants", () => {
   it("gives the target user CONNECT and CREATE on the database and ownership of each existing migrated schema", () => {
     expect(userStatements(settings({ side: "target", user: "dms_target" }), facts())).toEqual([
       'CREATE ROLE "dms_target" LOGIN',
-      'GRANT "dms_target" TO CURRENT_USER WITH INHERIT FALSE, SET TRUE',
+      'GRANT "dms_target" TO CURRENT_USER WITH INHERIT TRUE, SET TRUE',
       'GRANT CONNECT, CREATE ON DATABASE "demo_db" TO "dms_target"',
-      'ALTER SCHEMA "demo_schema" OWNER TO "dms_target"',
+      // Granted on the tables first: once the schema is the DMS user's, only INHERIT gives the master its USAGE.
       'GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA "demo_schema" TO "dms_target"',
+      'ALTER SCHEMA "demo_schema" OWNER TO "dms_target"',
     ]);
   });
 
@@ -141,5 +144,25 @@ describe("db-ops seed statements", () => {
     expect(orderRows(MAX_ORDER_ROWS)).toBe(MAX_ORDER_ROWS);
     for (const bad of [-1, 1.5, MAX_ORDER_ROWS + 1, "10"])
       expect(() => orderRows(bad)).toThrow(/rows must be an integer from 0 to 5000000/);
+  });
+});
+
+describe("scramSha256Verifier", () => {
+  it("gives a ServerKey that signs RFC 7677's example exchange as the RFC does (password 'pencil')", () => {
+    const verifier = scramSha256Verifier("pencil", Buffer.from("W22ZaJ0SNY7soEsUEjb6gQ==", "base64"), 4096);
+    const [, header, keys] = verifier.split("$");
+    expect(header).toBe("4096:W22ZaJ0SNY7soEsUEjb6gQ==");
+    const serverKey = Buffer.from(keys.split(":")[1], "base64");
+    const authMessage =
+      "n=user,r=rOprNGfwEbeRWgbNEkqO,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096," +
+      "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+    // RFC 7677, section 3: v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=
+    expect(createHmac("sha256", serverKey).update(authMessage).digest("base64")).toBe("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+    // A fresh salt each time: two verifiers of one password differ.
+    expect(scramSha256Verifier("pencil")).not.toBe(scramSha256Verifier("pencil"));
+  });
+
+  it("refuses what SASLprep could change (only printable ASCII is made here)", () => {
+    expect(() => scramSha256Verifier("pass word")).toThrow(/printable ASCII/);
   });
 });

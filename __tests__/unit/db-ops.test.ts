@@ -1,4 +1,6 @@
 // Unit tests for the db-ops Lambda: configuration, the four rotation steps, the named operations, secrets kept out of logs, the bundle.
+import { scramSha256Verifier } from "../../functions/db-ops/scram";
+import { defined } from "../helpers/synth";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
@@ -178,10 +180,17 @@ function answer(server: FakeServer, text: string, values: readonly unknown[] | u
   return none;
 }
 
+/** As PostgreSQL checks a login: against the SCRAM verifier stored, or the plain password a test seeded. */
+function passwordMatches(stored: string, password: string): boolean {
+  const scram = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored);
+  if (!scram?.[1] || !scram[2]) return stored === password;
+  return scramSha256Verifier(password, Buffer.from(scram[2], "base64"), Number(scram[1])) === stored;
+}
+
 const fakeConnect: Connect = async (side, credentials) => {
   const server = servers[side];
   const stored = server.passwords.get(credentials.user);
-  if (stored === undefined || stored === "" || stored !== credentials.password) {
+  if (stored === undefined || stored === "" || !passwordMatches(stored, credentials.password)) {
     throw Object.assign(new Error(`password authentication failed for user "${credentials.user}"`), { code: "28P01" });
   }
   logins.push({ side, host: credentials.host, port: credentials.port, database: credentials.database, user: credentials.user });
@@ -465,12 +474,14 @@ describe("db-ops rotation: setSecret, testSecret, finishSecret", () => {
     expect(sql.slice(begin, begin + 3)).toEqual([
       "BEGIN",
       'CREATE ROLE "dms_source" LOGIN',
-      'GRANT "dms_source" TO CURRENT_USER WITH INHERIT FALSE, SET TRUE',
+      'GRANT "dms_source" TO CURRENT_USER WITH INHERIT TRUE, SET TRUE',
     ]);
     expect(sql).toContain('GRANT rds_replication TO "dms_source"');
-    expect(sql[alter]).toBe(`ALTER ROLE "dms_source" PASSWORD '${GENERATED_PASSWORD}'`);
+    // The server gets the password's SCRAM verifier, never the password.
+    expect(sql[alter]).toMatch(/^ALTER ROLE "dms_source" PASSWORD 'SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+'$/);
+    expect(sql[alter]).not.toContain(GENERATED_PASSWORD);
     expect(sql[alter + 1]).toBe("COMMIT");
-    expect(servers.source.passwords.get("dms_source")).toBe(GENERATED_PASSWORD);
+    expect(passwordMatches(defined(servers.source.passwords.get("dms_source"), "the stored verifier"), GENERATED_PASSWORD)).toBe(true);
   });
 
   it("setSecret on a re-run leaves the password alone but makes sure of the grants again", async () => {

@@ -76,11 +76,12 @@ export function userStatements(settings: UserSettings, facts: DatabaseFacts): st
   ];
   // Giving the user a schema (CREATE SCHEMA ... AUTHORIZATION, ALTER SCHEMA ... OWNER TO) requires a non-superuser
   // to be able to SET ROLE to it. Since PostgreSQL 16 the creator (the RDS master) gets only ADMIN on a role it
-  // creates, so it grants itself SET; INHERIT FALSE keeps the DMS user's privileges out of the master's. Before 16
-  // the same needs plain membership. A superuser needs neither.
+  // creates, so it grants itself SET, and INHERIT: once a schema belongs to the DMS user, the master still needs
+  // its USAGE to grant on the tables in it (the next rotation, `provision`). Before 16 the same needs plain
+  // membership. A superuser needs neither.
   if (!facts.isSuperuser) {
     statements.push(
-      facts.serverVersionNum >= 160000 ? `GRANT ${user} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE` : `GRANT ${user} TO CURRENT_USER`,
+      facts.serverVersionNum >= 160000 ? `GRANT ${user} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE` : `GRANT ${user} TO CURRENT_USER`,
     );
   }
 
@@ -107,8 +108,9 @@ export function userStatements(settings: UserSettings, facts: DatabaseFacts): st
   statements.push(`GRANT CONNECT, CREATE ON DATABASE ${database} TO ${user}`);
   for (const schema of schemas) {
     statements.push(
-      `ALTER SCHEMA ${schema} OWNER TO ${user}`,
+      // Tables someone else made in it first: owning the schema does not cover them.
       `GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA ${schema} TO ${user}`,
+      `ALTER SCHEMA ${schema} OWNER TO ${user}`,
     );
   }
   return statements;

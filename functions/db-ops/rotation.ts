@@ -3,6 +3,7 @@
 // Follows AWS's "How rotation works" and its rotation function templates: every step first checks that rotation is
 // enabled and that the token's version is staged AWSPENDING (a version already AWSCURRENT means the work is done);
 // each step is idempotent, because Secrets Manager retries a step that failed or timed out.
+import { scramSha256Verifier } from "./scram";
 import {
   DescribeSecretCommand,
   GetRandomPasswordCommand,
@@ -174,10 +175,11 @@ const STEPS: Record<RotationStep, StepFunction> = {
       const alreadySet = await canLogIn(ctx, side, pending);
       await provisionUser(client, userSettings(ctx.config, side), async () => {
         if (alreadySet) return;
-        // ALTER ROLE takes no bind parameters: the password goes in as a quoted literal. The statement is never
-        // logged, and a failure is reported by SQLSTATE only, since a server message may quote the statement.
+        // ALTER ROLE takes no bind parameters. It gets the password's SCRAM verifier, never the password, so a
+        // server log that records the statement holds nothing to log in with. The statement is never logged here,
+        // and a failure is reported by SQLSTATE only.
         try {
-          await client.query(`ALTER ROLE ${user} PASSWORD ${quoteLiteral(pending.password)}`);
+          await client.query(`ALTER ROLE ${user} PASSWORD ${quoteLiteral(scramSha256Verifier(pending.password))}`);
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           throw new Error(`ALTER ROLE ${user} PASSWORD failed${typeof code === "string" ? ` (SQLSTATE ${code})` : ""}`);

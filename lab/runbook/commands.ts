@@ -42,13 +42,18 @@ export function taskIdentifier(context: RunbookContext, task: string | undefined
   return `${context.deployment.name}-${id}`;
 }
 
+/** DMS answers a Describe call whose filter matches nothing with ResourceNotFoundFault: that is "none". */
+function noneWhenNotFound<T>(empty: T): (error: unknown) => T {
+  return (error: unknown) => {
+    if (error instanceof Error && error.name === "ResourceNotFoundFault") return empty;
+    throw error;
+  };
+}
+
 async function findTask(context: RunbookContext, identifier: string): Promise<ReplicationTask> {
   const { ReplicationTasks } = await context.clients.dms
     .send(new DescribeReplicationTasksCommand({ Filters: [{ Name: "replication-task-id", Values: [identifier] }] }))
-    .catch((error: unknown) => {
-      if (error instanceof Error && error.name === "ResourceNotFoundFault") return { ReplicationTasks: [] };
-      throw error;
-    });
+    .catch(noneWhenNotFound({ ReplicationTasks: [] }));
   const task = ReplicationTasks?.[0];
   if (!task?.ReplicationTaskArn)
     throw new NotDeployedError(`task ${identifier} is not deployed; deploy the ${context.deployment.name}-migration stack`);
@@ -74,34 +79,38 @@ export async function databaseOperation<T = Record<string, unknown>>(context: Ru
 }
 
 async function replicationInstanceArn(context: RunbookContext): Promise<string> {
-  const { ReplicationInstances } = await context.clients.dms.send(
-    new DescribeReplicationInstancesCommand({
-      Filters: [{ Name: "replication-instance-id", Values: [context.names.replicationInstance] }],
-    }),
-  );
+  const { ReplicationInstances } = await context.clients.dms
+    .send(
+      new DescribeReplicationInstancesCommand({
+        Filters: [{ Name: "replication-instance-id", Values: [context.names.replicationInstance] }],
+      }),
+    )
+    .catch(noneWhenNotFound({ ReplicationInstances: [] }));
   const arn = ReplicationInstances?.[0]?.ReplicationInstanceArn;
   if (!arn) throw new NotDeployedError(`replication instance ${context.names.replicationInstance} is not deployed`);
   return arn;
 }
 
 async function endpointArn(context: RunbookContext, side: (typeof SIDES)[number]): Promise<string> {
-  const { Endpoints } = await context.clients.dms.send(
-    new DescribeEndpointsCommand({ Filters: [{ Name: "endpoint-id", Values: [context.names[side].dmsEndpoint] }] }),
-  );
+  const { Endpoints } = await context.clients.dms
+    .send(new DescribeEndpointsCommand({ Filters: [{ Name: "endpoint-id", Values: [context.names[side].dmsEndpoint] }] }))
+    .catch(noneWhenNotFound({ Endpoints: [] }));
   const arn = Endpoints?.[0]?.EndpointArn;
   if (!arn) throw new NotDeployedError(`DMS endpoint ${context.names[side].dmsEndpoint} is not deployed`);
   return arn;
 }
 
 async function connection(context: RunbookContext, instanceArn: string, endpoint: string): Promise<Connection | undefined> {
-  const { Connections } = await context.clients.dms.send(
-    new DescribeConnectionsCommand({
-      Filters: [
-        { Name: "endpoint-arn", Values: [endpoint] },
-        { Name: "replication-instance-arn", Values: [instanceArn] },
-      ],
-    }),
-  );
+  const { Connections } = await context.clients.dms
+    .send(
+      new DescribeConnectionsCommand({
+        Filters: [
+          { Name: "endpoint-arn", Values: [endpoint] },
+          { Name: "replication-instance-arn", Values: [instanceArn] },
+        ],
+      }),
+    )
+    .catch(noneWhenNotFound({ Connections: [] }));
   return Connections?.[0];
 }
 
@@ -175,9 +184,9 @@ export async function start(context: RunbookContext, options: CommandOptions = {
   let lastLines = "";
   for (;;) {
     const current = await findTask(context, identifier);
-    const { TableStatistics } = await context.clients.dms.send(
-      new DescribeTableStatisticsCommand({ ReplicationTaskArn: current.ReplicationTaskArn }),
-    );
+    const { TableStatistics } = await context.clients.dms
+      .send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: current.ReplicationTaskArn }))
+      .catch(noneWhenNotFound({ TableStatistics: [] }));
     const lines = [
       `${identifier}: ${current.Status}, full load ${current.ReplicationTaskStats?.FullLoadProgressPercent ?? 0}%`,
       ...tableLines(TableStatistics ?? []),
@@ -218,7 +227,18 @@ export async function stop(context: RunbookContext, options: CommandOptions = {}
     context.say(`${identifier}: ${task.Status}, nothing to stop`);
   }
   if (options.final) {
-    // The source keeps WAL for an inactive slot until it is dropped: --final ends the migration for good.
+    // The source keeps WAL for an inactive slot until it is dropped: --final ends the migration for good. DMS names
+    // its slots itself, so the inactive ones are dropped, and only while no other task could still need its slot.
+    const others = context.deployment.migration.tasks.map((t) => `${context.deployment.name}-${t.id}`).filter((id) => id !== identifier);
+    for (const other of others) {
+      const found = await findTask(context, other).catch(() => undefined);
+      if (found && found.Status !== "ready") {
+        context.say(
+          `Not dropping slots: task ${other} is ${found.Status} and may need its slot; stop --final it last, or delete it first.`,
+        );
+        return 1;
+      }
+    }
     const dropped: string[] = [];
     for (const slot of (await sourceSlots(context)).filter((s) => !s.active)) {
       await databaseOperation(context, { operation: "drop-slot", slotName: slot.slotName });
@@ -244,9 +264,9 @@ async function sourceSlots(context: RunbookContext): Promise<SlotStatus[]> {
 export async function status(context: RunbookContext, options: CommandOptions = {}): Promise<number> {
   const { deployment, names, clients, say } = context;
   say(`Deployment ${deployment.name} (${deployment.region}${context.emulatorUrl ? `, emulator ${context.emulatorUrl}` : ""})`);
-  const instances = await clients.dms.send(
-    new DescribeReplicationInstancesCommand({ Filters: [{ Name: "replication-instance-id", Values: [names.replicationInstance] }] }),
-  );
+  const instances = await clients.dms
+    .send(new DescribeReplicationInstancesCommand({ Filters: [{ Name: "replication-instance-id", Values: [names.replicationInstance] }] }))
+    .catch(noneWhenNotFound({ ReplicationInstances: [] }));
   const instance = instances.ReplicationInstances?.[0];
   say(`DMS instance ${names.replicationInstance}: ${instance?.ReplicationInstanceStatus ?? "not deployed"}`);
   if (instance?.ReplicationInstanceArn) {
@@ -271,9 +291,9 @@ export async function status(context: RunbookContext, options: CommandOptions = 
       `task ${identifier} (${found.MigrationType}): ${found.Status}${found.StopReason ? `, ${found.StopReason}` : ""}, full load ${stats?.FullLoadProgressPercent ?? 0}%`,
     );
     if (found.LastFailureMessage) say(`  last failure: ${found.LastFailureMessage}`);
-    const { TableStatistics } = await clients.dms.send(
-      new DescribeTableStatisticsCommand({ ReplicationTaskArn: found.ReplicationTaskArn }),
-    );
+    const { TableStatistics } = await clients.dms
+      .send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: found.ReplicationTaskArn }))
+      .catch(noneWhenNotFound({ TableStatistics: [] }));
     for (const line of tableLines(TableStatistics ?? [])) say(line);
   }
   for (const side of SIDES) {
