@@ -92,16 +92,17 @@ describe("db-ops users and grants", () => {
       'CREATE ROLE "dms_target" LOGIN',
       'GRANT "dms_target" TO CURRENT_USER WITH INHERIT TRUE, SET TRUE',
       'GRANT CONNECT, CREATE ON DATABASE "demo_db" TO "dms_target"',
+      'GRANT USAGE, CREATE ON SCHEMA public TO "dms_target"',
       // Granted on the tables first: once the schema is the DMS user's, only INHERIT gives the master its USAGE.
       'GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA "demo_schema" TO "dms_target"',
       'ALTER SCHEMA "demo_schema" OWNER TO "dms_target"',
     ]);
   });
 
-  it("creates nothing but the database grants on a target without the migrated schema (DMS creates it)", () => {
+  it("touches no migrated schema on a target that lacks it (DMS creates it), only public for DMS's control tables", () => {
     const statements = userStatements(settings({ side: "target", user: "dms_target" }), facts({ existingSchemas: [] }));
 
-    expect(statements.filter((s) => s.includes("SCHEMA"))).toEqual([]);
+    expect(statements.filter((s) => s.includes("SCHEMA"))).toEqual(['GRANT USAGE, CREATE ON SCHEMA public TO "dms_target"']);
     expect(statements).toContain('GRANT CONNECT, CREATE ON DATABASE "demo_db" TO "dms_target"');
   });
 

@@ -133,10 +133,11 @@ def secretsmanager_rotation_asynchronous() -> None:
     with no value yet, refused a rotation when AWSPENDING and AWSCURRENT shared a
     version (the state AWS calls finished), set RotationEnabled only for
     AutomaticallyAfterDays, and dropped ScheduleExpression and Duration from
-    DescribeSecret. A second RotateSecret while one runs is refused
-    (InvalidRequestException). The same correction makes DescribeSecret report
-    RotationRules as given (AutomaticallyAfterDays, ScheduleExpression, Duration),
-    and NextRotationDate only while rotation is enabled. Seen with moto 5.2.1."""
+    DescribeSecret. A second RotateSecret while one runs, or while AWSPENDING sits on a version
+    that is not AWSCURRENT (a rotation that failed and was not cleaned up), is refused
+    (InvalidRequestException), unless it names that version's token again. The same
+    correction makes DescribeSecret report RotationRules as given (AutomaticallyAfterDays,
+    ScheduleExpression, Duration), and NextRotationDate only while rotation is enabled. Seen with moto 5.2.1."""
     from moto.secretsmanager.exceptions import (
         InvalidParameterException,
         InvalidRequestException,
@@ -174,7 +175,12 @@ def secretsmanager_rotation_asynchronous() -> None:
             if days is not None and not 1 <= int(days) <= 1000:
                 raise InvalidParameterException("RotationRules.AutomaticallyAfterDays must be within 1-1000.")
         token = self._from_client_request_token(client_request_token)
-        if rotations.running_for(secret.arn) is not None:
+        unfinished = [
+            version_id
+            for version_id, version in secret.versions.items()
+            if "AWSPENDING" in version["version_stages"] and "AWSCURRENT" not in version["version_stages"]
+        ]
+        if rotations.running_for(secret.arn) is not None or (unfinished and token not in unfinished):
             raise InvalidRequestException("A previous rotation isn't complete. That rotation will be reattempted.")
         function_arn = rotation_lambda_arn or secret.rotation_lambda_arn
         from moto.awslambda.utils import get_backend

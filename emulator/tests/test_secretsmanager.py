@@ -182,6 +182,15 @@ def test_a_failing_step_leaves_the_current_version(
     assert described["RotationRules"] == {"ScheduleExpression": "rate(10 days)", "Duration": "3h"}
     assert "LastRotatedDate" not in described
 
+    # AWSPENDING on a version that is not AWSCURRENT means a rotation still in progress: another is refused
+    # until the label is removed (or the same token is given again, which retries that rotation).
+    with pytest.raises(ClientError) as refused:
+        secrets.rotate_secret(SecretId=arn)
+    assert refused.value.response["Error"]["Code"] == "InvalidRequestException"
+    secrets.update_secret_version_stage(SecretId=arn, VersionStage="AWSPENDING", RemoveFromVersionId=token)
+    again = secrets.rotate_secret(SecretId=arn)["VersionId"]
+    assert rotations.wait(60) and record_of(again).failed_step == "setSecret"
+
     # CancelRotateSecret (the provider's delete) turns rotation off.
     secrets.cancel_rotate_secret(SecretId=arn)
     assert secrets.describe_secret(SecretId=arn)["RotationEnabled"] is False

@@ -105,7 +105,12 @@ export function userStatements(settings: UserSettings, facts: DatabaseFacts): st
     return statements;
   }
 
-  statements.push(`GRANT CONNECT, CREATE ON DATABASE ${database} TO ${user}`);
+  statements.push(
+    `GRANT CONNECT, CREATE ON DATABASE ${database} TO ${user}`,
+    // DMS writes its control tables (awsdms_apply_exceptions...) into the target's default schema when the
+    // task names no ControlSchema, and since PostgreSQL 15 only the database owner may create in public.
+    `GRANT USAGE, CREATE ON SCHEMA public TO ${user}`,
+  );
   for (const schema of schemas) {
     statements.push(
       // Tables someone else made in it first: owning the schema does not cover them.

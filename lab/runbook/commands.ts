@@ -120,7 +120,9 @@ export function connectionHints(message: string): string[] {
   if (/secret/i.test(message))
     hints.push("the endpoint's secret is empty or unreadable: a deploy fills it (its first rotation); check `npm run lab -- status`");
   if (/password authentication failed/i.test(message))
-    hints.push("the secret's password is not the user's: rotate the secret again (aws secretsmanager rotate-secret)");
+    hints.push(
+      "the secret's password is not the user's: rotate the secret again (aws secretsmanager rotate-secret; after a failed rotation, first remove its AWSPENDING label with update-secret-version-stage)",
+    );
   if (/timeout|timed out|no registered target|leads nowhere|not found/i.test(message)) {
     hints.push(
       "the path is broken: is the writer registered in the side's NLB target group (writer-sync)? is the interface endpoint available?",
