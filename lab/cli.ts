@@ -7,6 +7,7 @@ import { DeploymentFileError } from "../variables/load";
 import { parseArguments } from "./runbook/arguments";
 import { type CommandOptions, seed, start, status, stop, testConnection } from "./runbook/commands";
 import { createContext, loadNamedDeployment, type RunbookContext, UsageError } from "./runbook/context";
+import { verify } from "./runbook/verify";
 import { run, terraformEnvironment } from "./terraform-cli";
 
 const LOCAL_DEPLOYMENT = "local";
@@ -172,6 +173,7 @@ const runbookCommands: Record<string, (context: RunbookContext, options: Command
   "test-connection": testConnection,
   start,
   stop,
+  verify,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

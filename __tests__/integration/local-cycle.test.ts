@@ -7,6 +7,7 @@ import { deployInOrder, destroy, destroyInReverse, plan, planSummary } from "../
 import { EmulatedAccount } from "./emulated-account";
 import { seed, start, status, stop, testConnection } from "../../lab/runbook/commands";
 import { createContext } from "../../lab/runbook/context";
+import { verify } from "../../lab/runbook/verify";
 import { EmulatedLab, eventually, type Credentials } from "./emulated-lab";
 
 /** The files below a folder, recursively (provider plugins left out). */
@@ -263,6 +264,18 @@ describe.sequential("the local deployment on the emulator", () => {
       expect(await start(runbook(resumed), { pollMs: 200 })).toBe(0);
       expect(resumed[0]).toBe("local-dms-task-demo: stopped -> resume-processing");
       await eventually("the changes made while stopped", targetHas(["1:Jon", "4:Peter", "5:Ann", "6:Bo", "7:Eve"]), 10_000);
+
+      // verify: identical now; a row changed behind DMS's back is named by table and key; fixed, identical again.
+      const verified: string[] = [];
+      expect(await verify(runbook(verified), {})).toBe(0);
+      expect(verified).toEqual(["demo_schema.demo_accounts: 5 rows, 1 chunk(s), identical", "local-dms-task-demo: every table identical."]);
+      const targetSql = (text: string) => lab.sql(outputs.target_endpoint_dns, target, "demo_db", text);
+      await targetSql("UPDATE demo_schema.demo_accounts SET firstName = 'Mallory' WHERE accountNumber = 4");
+      const differs: string[] = [];
+      expect(await verify(runbook(differs), {})).toBe(1);
+      expect(differs[0]).toBe("demo_schema.demo_accounts: DIFFERS: 1 of 1 key ranges differ; changed accountnumber 4");
+      await targetSql("UPDATE demo_schema.demo_accounts SET firstName = 'Peter' WHERE accountNumber = 4");
+      expect(await verify(runbook([]), {})).toBe(0);
 
       const report: string[] = [];
       expect(await status(runbook(report))).toBe(0);

@@ -5,6 +5,7 @@ import { sideConfig, userSettings, type DbOpsContext } from "./context";
 import { provisionUser, type ProvisionResult } from "./grants";
 import { masterCredentials } from "./secrets";
 import { COUNT_SQL, FILL_ORDERS_SQL, SEED_SCHEMA_STATEMENTS, orderRows } from "./seed";
+import { DEFAULT_CHUNK_ROWS, rowDigests, tableDigest } from "./verify";
 
 export type OperationEvent = { readonly operation: string } & Record<string, unknown>;
 type Operation = (ctx: DbOpsContext, event: OperationEvent) => Promise<Record<string, unknown>>;
@@ -110,12 +111,52 @@ export const OPERATIONS: Record<string, Operation> = {
     });
   },
 
+  async "table-digest"(ctx, event) {
+    const { side, schema, table } = digestTarget(ctx, event);
+    const chunkRows = event.chunkRows ?? DEFAULT_CHUNK_ROWS;
+    if (typeof chunkRows !== "number" || !Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > 1_000_000) {
+      throw new Error("table-digest: chunkRows must be a whole number from 1 to 1000000");
+    }
+    const uppers = event.uppers;
+    if (uppers !== undefined && (!Array.isArray(uppers) || uppers.length > 100_000 || !uppers.every((u) => typeof u === "string"))) {
+      throw new Error("table-digest: uppers must be a list of at most 100000 keys (strings)");
+    }
+    const digest = await asMaster(ctx, side, (client) =>
+      tableDigest(client, side, schema, table, chunkRows, uppers as string[] | undefined),
+    );
+    return { ...digest };
+  },
+
+  async "row-digests"(ctx, event) {
+    const { side, schema, table } = digestTarget(ctx, event);
+    const bound = (value: unknown, what: string): string | undefined => {
+      if (value === undefined || value === null) return undefined;
+      if (typeof value !== "string") throw new Error(`row-digests: ${what} must be a key (string)`);
+      return value;
+    };
+    const lower = bound(event.lower, "lower");
+    const upper = bound(event.upper, "upper");
+    return { side, schema, table, rows: await asMaster(ctx, side, (client) => rowDigests(client, schema, table, lower, upper)) };
+  },
+
   async provision(ctx) {
     return { source: await provisionSide(ctx, "source"), target: await provisionSide(ctx, "target") };
   },
 };
 
 export const OPERATION_NAMES = Object.keys(OPERATIONS);
+
+/** The side, schema and table a digest operation names: only tables of the migrated schemas. */
+function digestTarget(ctx: DbOpsContext, event: OperationEvent): { side: Side; schema: string; table: string } {
+  const { side, schema, table } = event;
+  if (side !== "source" && side !== "target") throw new Error(`${event.operation}: side must be "source" or "target"`);
+  if (typeof schema !== "string" || !ctx.config.migratedSchemas.includes(schema)) {
+    throw new Error(`${event.operation}: schema must be one of the migrated schemas: ${ctx.config.migratedSchemas.join(", ")}`);
+  }
+  if (typeof table !== "string" || table.length === 0 || table.length > 63)
+    throw new Error(`${event.operation}: table must be a table name`);
+  return { side, schema, table };
+}
 
 export function isOperationEvent(event: unknown): event is OperationEvent {
   return typeof event === "object" && event !== null && typeof (event as { operation?: unknown }).operation === "string";

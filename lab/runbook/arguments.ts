@@ -1,4 +1,4 @@
-// The runbook's command line: `<command> [--deployment <name>] [--task <id>] [--rows N] [--reload] [--final]`.
+// The runbook's command line: `<command> [--deployment <name>] [--task <id>] [--rows N] [--json <file>] [--reload] [--final]`.
 import { UsageError } from "./context";
 import type { CommandOptions } from "./commands";
 
@@ -8,7 +8,7 @@ export interface ParsedArguments {
   readonly options: CommandOptions;
 }
 
-const VALUE_OPTIONS = ["--deployment", "--task", "--rows"] as const;
+const VALUE_OPTIONS = ["--deployment", "--task", "--rows", "--json"] as const;
 const FLAG_OPTIONS = ["--reload", "--final"] as const;
 
 /** Parses the arguments after the command name; a wrong option is a UsageError naming the valid ones. */
@@ -41,6 +41,6 @@ export function parseArguments(argv: readonly string[], commands: readonly strin
   return {
     command,
     deployment: values["--deployment"] ?? "local",
-    options: { task: values["--task"], rows, reload: flags.has("--reload"), final: flags.has("--final") },
+    options: { task: values["--task"], rows, reload: flags.has("--reload"), final: flags.has("--final"), json: values["--json"] },
   };
 }

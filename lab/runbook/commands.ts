@@ -24,6 +24,8 @@ export interface CommandOptions {
   readonly rows?: number;
   readonly reload?: boolean;
   readonly final?: boolean;
+  /** Where `verify` writes its findings as JSON. */
+  readonly json?: string;
   /** How long to wait for DMS, in milliseconds. @default 15 minutes */
   readonly timeoutMs?: number;
   /** Between two polls, in milliseconds. @default 2000 */
