@@ -575,7 +575,7 @@ describe("db-ops rotation: setSecret, testSecret, finishSecret", () => {
 describe("db-ops named operations", () => {
   it("rejects an unknown operation, listing the valid ones", async () => {
     await expect(dbOps({ operation: "sql", query: "DROP TABLE x" })).rejects.toThrow(
-      'unknown operation "sql"; valid operations: seed, status, drop-slot, provision',
+      'unknown operation "sql"; valid operations: seed, status, drop-slot, table-digest, row-digests, provision',
     );
     await expect(dbOps({ operation: "toString" })).rejects.toThrow(/unknown operation "toString"/);
     expect(statements).toEqual([]);
