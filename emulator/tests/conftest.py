@@ -88,3 +88,43 @@ def network(aws: Callable[[str], Any]) -> Network:
         for index, zone in enumerate(zones)
     )
     return Network(vpc_id, subnets, zones)  # type: ignore[arg-type]
+
+
+NodejsFunction = Callable[..., dict]
+
+
+@pytest.fixture(scope="session")
+def nodejs_function(aws: Callable[[str], Any], unique: Callable[[str], str]) -> NodejsFunction:
+    """Creates a nodejs20.x function from one `index.js` source (handler `index.handler`, 10 s timeout unless
+    given) under one role for the session; returns CreateFunction's answer."""
+    import io
+    import json
+    import zipfile
+
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role_arn = aws("iam").create_role(RoleName=unique("test-functions"), AssumeRolePolicyDocument=json.dumps(trust))[
+        "Role"
+    ]["Arn"]
+
+    def create(name: str, source: str, **settings: Any) -> dict:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("index.js", source)
+        return aws("lambda").create_function(
+            **{
+                "FunctionName": name,
+                "Runtime": "nodejs20.x",
+                "Role": role_arn,
+                "Handler": "index.handler",
+                "Code": {"ZipFile": buffer.getvalue()},
+                "Timeout": 10,
+                **settings,
+            }
+        )
+
+    return create

@@ -1,24 +1,12 @@
 // `lab verify`: every table a task selects, compared between source and target by chunked content digests.
 import { writeFileSync } from "node:fs";
+import type { TableDigest as FunctionTableDigest } from "../../functions/db-ops/verify";
 import type { MigrationTaskConfig } from "../../variables/migration-schema";
 import { databaseOperation, taskIdentifier, type CommandOptions } from "./commands";
 import type { RunbookContext } from "./context";
 
-interface Chunk {
-  readonly upper: string;
-  readonly rows: number;
-  readonly digest: string;
-}
-
-export interface TableDigest {
-  readonly exists: boolean;
-  readonly columns: string[];
-  readonly key?: { readonly name: string; readonly type: string };
-  readonly rows: number;
-  readonly chunks: Chunk[];
-  readonly beyond?: number;
-  readonly digest?: string;
-}
+/** What db-ops' `table-digest` answers for one side. */
+export type TableDigest = Omit<FunctionTableDigest, "side">;
 
 export interface TableVerdict {
   readonly table: string;
