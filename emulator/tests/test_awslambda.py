@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from typing import Any, Callable
 
 import pytest
@@ -19,18 +21,44 @@ exports.handler = async (event, context) => {
 """
 
 
-def create_function(nodejs_function: Callable[..., dict], name: str, **settings: Any) -> dict:
-    return nodejs_function(name, HANDLER, **settings)
+def zipped(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.js", source)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def role_arn(aws: Callable[[str], Any]) -> str:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    return aws("iam").create_role(RoleName="lambda-tests", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+
+def create_function(aws: Callable[[str], Any], name: str, role_arn: str, **settings: Any) -> dict:
+    return aws("lambda").create_function(
+        FunctionName=name,
+        Runtime="nodejs20.x",
+        Role=role_arn,
+        Handler="index.handler",
+        Code={"ZipFile": zipped(HANDLER)},
+        Timeout=10,
+        **settings,
+    )
 
 
 @pytest.mark.correction("lambda_logging_config")
 def test_the_logging_config_is_kept_with_its_defaults(
-    aws: Callable[[str], Any], unique: Callable[[str], str], nodejs_function: Callable[..., dict]
+    aws: Callable[[str], Any], unique: Callable[[str], str], role_arn: str
 ) -> None:
     lam = aws("lambda")
     plain, json_logs = unique("plain"), unique("json")
-    create_function(nodejs_function, plain)
-    create_function(nodejs_function, json_logs, LoggingConfig={"LogFormat": "JSON"})
+    create_function(aws, plain, role_arn)
+    create_function(aws, json_logs, role_arn, LoggingConfig={"LogFormat": "JSON"})
     lam.update_function_configuration(FunctionName=plain, LoggingConfig={"LogGroup": "/lab/writer-sync"})
 
     def logging_config(name: str) -> dict:
@@ -42,11 +70,11 @@ def test_the_logging_config_is_kept_with_its_defaults(
 
 @pytest.mark.correction("lambda_nodejs_without_docker")
 def test_a_nodejs_function_runs_without_docker(
-    aws: Callable[[str], Any], unique: Callable[[str], str], nodejs_function: Callable[..., dict]
+    aws: Callable[[str], Any], unique: Callable[[str], str], role_arn: str
 ) -> None:
     lam = aws("lambda")
     name = unique("writer-sync")
-    create_function(nodejs_function, name)
+    create_function(aws, name, role_arn)
 
     answer = lam.invoke(FunctionName=name, Payload=json.dumps({"hello": "lab"}))
     failure = lam.invoke(FunctionName=name, Payload=json.dumps({"fail": True}))

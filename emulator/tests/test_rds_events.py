@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -30,8 +32,34 @@ exports.handler = async (event) => {
 """
 
 
-def recorder(nodejs_function: Callable[..., dict], name: str) -> str:
-    return nodejs_function(name, RECORDER)["FunctionArn"]
+def zipped(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.js", source)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def role_arn(aws: Callable[[str], Any], unique: Callable[[str], str]) -> str:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    name = unique("rds-events")
+    return aws("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+
+def recorder(aws: Callable[[str], Any], name: str, role_arn: str) -> str:
+    return aws("lambda").create_function(
+        FunctionName=name,
+        Runtime="nodejs20.x",
+        Role=role_arn,
+        Handler="index.handler",
+        Code={"ZipFile": zipped(RECORDER)},
+        Timeout=10,
+    )["FunctionArn"]
 
 
 def received(aws: Callable[[str], Any], function_name: str) -> list[Any]:
@@ -143,13 +171,13 @@ def writer_of(aws: Callable[[str], Any], cluster_id: str) -> str:
 @pytest.mark.correction("rds_eventbridge_events")
 @pytest.mark.correction("events_lambda_targets")
 def test_a_failover_reaches_the_function_as_the_rds_db_cluster_events_aws_emits(
-    aws: Callable[[str], Any], unique: Callable[[str], str], network: Any, nodejs_function: Callable[..., dict]
+    aws: Callable[[str], Any], unique: Callable[[str], str], network: Any, role_arn: str
 ) -> None:
     # The lab's path: an Aurora PostgreSQL cluster (its server starts), the writer-sync rule and permission.
     cluster = make_cluster(aws, unique, network, "aurora-postgresql", "16.6")
     try:
         function = unique("writer-sync")
-        function_arn = recorder(nodejs_function, function)
+        function_arn = recorder(aws, function, role_arn)
         rule_arn = put_rule(
             aws, unique("writer-sync"), lab_pattern(cluster.cluster_id, [cluster.writer, cluster.reader]), function_arn
         )
@@ -210,7 +238,7 @@ def test_a_failover_reaches_the_function_as_the_rds_db_cluster_events_aws_emits(
 
 @pytest.mark.correction("rds_eventbridge_events")
 def test_instance_changes_are_rds_db_instance_events_with_their_event_ids(
-    aws: Callable[[str], Any], unique: Callable[[str], str], network: Any, nodejs_function: Callable[..., dict]
+    aws: Callable[[str], Any], unique: Callable[[str], str], network: Any, role_arn: str
 ) -> None:
     rds = aws("rds")
     instance_id = unique("events-instance")
@@ -218,7 +246,7 @@ def test_instance_changes_are_rds_db_instance_events_with_their_event_ids(
     pattern = json.dumps(
         {"source": ["aws.rds"], "detail-type": ["RDS DB Instance Event"], "detail": {"SourceIdentifier": [instance_id]}}
     )
-    rule_arn = put_rule(aws, unique("instance-events"), pattern, recorder(nodejs_function, function))
+    rule_arn = put_rule(aws, unique("instance-events"), pattern, recorder(aws, function, role_arn))
     allow_events(aws, function, rule_arn)
     group = unique("events-params")
     rds.create_db_parameter_group(DBParameterGroupName=group, DBParameterGroupFamily="mysql8.0", Description="test")
@@ -258,16 +286,13 @@ def test_instance_changes_are_rds_db_instance_events_with_their_event_ids(
 
 @pytest.mark.correction("events_lambda_targets")
 def test_without_a_permission_for_eventbridge_the_event_is_dropped(
-    aws: Callable[[str], Any],
-    unique: Callable[[str], str],
-    nodejs_function: Callable[..., dict],
-    mysql_cluster: Cluster,
+    aws: Callable[[str], Any], unique: Callable[[str], str], role_arn: str, mysql_cluster: Cluster
 ) -> None:
     pattern = lab_pattern(mysql_cluster.cluster_id, [mysql_cluster.writer, mysql_cluster.reader])
     unpermitted, other_rule = unique("no-permission"), unique("other-rule")
     rule_arns = [
-        put_rule(aws, unique("no-permission"), pattern, recorder(nodejs_function, unpermitted)),
-        put_rule(aws, unique("other-rule"), pattern, recorder(nodejs_function, other_rule)),
+        put_rule(aws, unique("no-permission"), pattern, recorder(aws, unpermitted, role_arn)),
+        put_rule(aws, unique("other-rule"), pattern, recorder(aws, other_rule, role_arn)),
     ]
     # A permission for another rule's ARN does not let this rule invoke the function.
     allow_events(aws, other_rule, f"arn:aws:events:{REGION}:{ACCOUNT}:rule/some-other-rule")
@@ -282,14 +307,11 @@ def test_without_a_permission_for_eventbridge_the_event_is_dropped(
 
 @pytest.mark.correction("events_lambda_targets")
 def test_only_enabled_rules_whose_pattern_matches_deliver(
-    aws: Callable[[str], Any],
-    unique: Callable[[str], str],
-    nodejs_function: Callable[..., dict],
-    mysql_cluster: Cluster,
+    aws: Callable[[str], Any], unique: Callable[[str], str], role_arn: str, mysql_cluster: Cluster
 ) -> None:
     events = aws("events")
     function = unique("not-for-me")
-    function_arn = recorder(nodejs_function, function)
+    function_arn = recorder(aws, function, role_arn)
     allow_events(aws, function, None)
     rule_arns = [
         # Another cluster's identifiers.
@@ -311,10 +333,7 @@ def test_only_enabled_rules_whose_pattern_matches_deliver(
 
 @pytest.mark.correction("events_lambda_targets")
 def test_input_input_path_and_input_transformer_shape_what_the_function_gets(
-    aws: Callable[[str], Any],
-    unique: Callable[[str], str],
-    nodejs_function: Callable[..., dict],
-    mysql_cluster: Cluster,
+    aws: Callable[[str], Any], unique: Callable[[str], str], role_arn: str, mysql_cluster: Cluster
 ) -> None:
     pattern = lab_pattern(mysql_cluster.cluster_id, [])
     shapes = {
@@ -330,7 +349,7 @@ def test_input_input_path_and_input_transformer_shape_what_the_function_gets(
     functions = {}
     for shape, target in shapes.items():
         functions[shape] = unique(shape.lower())
-        rule_arn = put_rule(aws, unique(shape.lower()), pattern, recorder(nodejs_function, functions[shape]), **target)
+        rule_arn = put_rule(aws, unique(shape.lower()), pattern, recorder(aws, functions[shape], role_arn), **target)
         allow_events(aws, functions[shape], rule_arn)
 
     aws("rds").failover_db_cluster(DBClusterIdentifier=mysql_cluster.cluster_id)
