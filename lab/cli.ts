@@ -6,7 +6,8 @@ import { PROJECT_ROOT } from "../variables/runtime";
 import { DeploymentFileError } from "../variables/load";
 import { parseArguments } from "./runbook/arguments";
 import { type CommandOptions, seed, start, status, stop, testConnection } from "./runbook/commands";
-import { createContext, loadNamedDeployment, type RunbookContext, UsageError } from "./runbook/context";
+import { createContext, deploymentFileOf, loadNamedDeployment, type RunbookContext, UsageError } from "./runbook/context";
+import { cutover } from "./runbook/cutover";
 import { verify } from "./runbook/verify";
 import { run, terraformEnvironment } from "./terraform-cli";
 
@@ -174,6 +175,7 @@ const runbookCommands: Record<string, (context: RunbookContext, options: Command
   start,
   stop,
   verify,
+  cutover,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -186,7 +188,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return local();
   }
   const parsed = parseArguments(argv, [...Object.keys(localCommands), ...Object.keys(runbookCommands)]);
-  const context = createContext(loadNamedDeployment(parsed.deployment), say);
+  const context = createContext(loadNamedDeployment(parsed.deployment), say, undefined, deploymentFileOf(parsed.deployment));
   return runbookCommands[parsed.command](context, parsed.options);
 }
 

@@ -2,6 +2,7 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AppDatabaseUrl } from "../constructs/cutover/app-database-url";
+import { appDatabaseUrlParameterName } from "../constructs/cutover/app-database-url-value";
 import { ReplicationTask } from "../constructs/dms/replication-task";
 import { AlarmTopic } from "../constructs/monitoring/alarm-topic";
 import { CdcLatencyAlarms } from "../constructs/monitoring/cdc-latency-alarms";
@@ -16,11 +17,6 @@ import { labNames } from "./lab-names";
 
 export function migrationStackId(deploymentName: string): string {
   return `${deploymentName}-migration`;
-}
-
-/** `/<name>/app/db_url`: the parameter an application reads, and the runbook flips. */
-export function appDatabaseUrlParameterName(deploymentName: string): string {
-  return `/${deploymentName}/app/db_url`;
 }
 
 /**

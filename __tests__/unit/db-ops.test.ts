@@ -575,7 +575,7 @@ describe("db-ops rotation: setSecret, testSecret, finishSecret", () => {
 describe("db-ops named operations", () => {
   it("rejects an unknown operation, listing the valid ones", async () => {
     await expect(dbOps({ operation: "sql", query: "DROP TABLE x" })).rejects.toThrow(
-      'unknown operation "sql"; valid operations: seed, status, drop-slot, table-digest, row-digests, provision',
+      'unknown operation "sql"; valid operations: seed, status, drop-slot, table-digest, row-digests, freeze, unfreeze, sentinel, sequences, provision',
     );
     await expect(dbOps({ operation: "toString" })).rejects.toThrow(/unknown operation "toString"/);
     expect(statements).toEqual([]);
@@ -596,7 +596,19 @@ describe("db-ops named operations", () => {
     expect(sql.indexOf("CREATE SCHEMA IF NOT EXISTS demo_schema")).toBeLessThan(
       sql.indexOf('GRANT USAGE ON SCHEMA "demo_schema" TO "dms_source"'),
     );
-    expect(sqlOf("target").every((s) => !/^(CREATE|INSERT|GRANT|ALTER)/.test(s))).toBe(true);
+    expect(sql.indexOf("CREATE SEQUENCE IF NOT EXISTS demo_schema.demo_order_ids AS bigint")).toBeGreaterThan(
+      sql.indexOf(fill?.text ?? ""),
+    );
+    // The target: the schema and the sequence DMS cannot create, then the grants that give the schema to dms_target.
+    const target = sqlOf("target");
+    expect(target.filter((s) => /^(CREATE (SCHEMA|SEQUENCE|TABLE)|INSERT)/.test(s))).toEqual([
+      "CREATE SCHEMA IF NOT EXISTS demo_schema",
+      "CREATE SEQUENCE IF NOT EXISTS demo_schema.demo_order_ids AS bigint",
+    ]);
+    expect(target.indexOf("CREATE SCHEMA IF NOT EXISTS demo_schema")).toBeLessThan(
+      target.indexOf('ALTER SCHEMA "demo_schema" OWNER TO "dms_target"'),
+    );
+    expect(target.some((s) => s.startsWith("INSERT"))).toBe(false);
     expect(result).toMatchObject({
       operation: "seed",
       rowsRequested: 1234,

@@ -83,7 +83,7 @@ describe("parseArguments", () => {
     expect(parseArguments(["status"], commands)).toEqual({
       command: "status",
       deployment: "local",
-      options: { task: undefined, rows: undefined, reload: false, final: false, json: undefined },
+      options: { task: undefined, rows: undefined, reload: false, final: false, rollback: false, json: undefined },
     });
     expect(parseArguments(["start", "--deployment", "dev", "--task=dms-task-demo", "--reload"], commands)).toMatchObject({
       deployment: "dev",
@@ -97,7 +97,7 @@ describe("parseArguments", () => {
     [[], "no command; choose one of: status, seed, start, stop"],
     [["seed", "--rows", "-1"], '--rows must be a whole number from 0 to 5000000, not "-1"'],
     [["seed", "--rows"], "--rows needs a value"],
-    [["stop", "--force"], 'unknown option "--force"; options: --deployment, --task, --rows, --json, --reload, --final'],
+    [["stop", "--force"], 'unknown option "--force"; options: --deployment, --task, --rows, --json, --reload, --final, --rollback'],
   ])("%j: %s", (argv, message) => {
     expect(() => parseArguments(argv, commands)).toThrow(new UsageError(message));
   });

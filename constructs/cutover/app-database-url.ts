@@ -2,6 +2,7 @@
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Construct } from "constructs";
 import { nameTag } from "../naming";
+import { appDatabaseUrlDescription, appDatabaseUrlValue } from "./app-database-url-value";
 
 export interface AppDatabaseUrlProps {
   /** Parameter name, e.g. `/dev/app/db_url`. */
@@ -26,11 +27,11 @@ export class AppDatabaseUrl extends Construct {
 
   constructor(scope: Construct, id: string, props: AppDatabaseUrlProps) {
     super(scope, id);
-    this.url = `postgresql://${props.host}:${props.port ?? 5432}/${props.databaseName}`;
+    this.url = appDatabaseUrlValue(props.host, props.port ?? 5432, props.databaseName);
     this.parameterName = props.name;
     this.parameter = new SsmParameter(this, "Resource", {
       name: props.name,
-      description: `Database URL the application uses; points at the ${props.pointsAt} (flip migration.cutover.pointAppAt to change it)`,
+      description: appDatabaseUrlDescription(props.pointsAt),
       type: "String",
       // insecure_value is not marked sensitive, so the plan of a cutover shows the old and the new host.
       insecureValue: this.url,

@@ -3,8 +3,16 @@ import type { Side } from "./config";
 import { inTransaction, withConnection, type SqlClient } from "./connect";
 import { sideConfig, userSettings, type DbOpsContext } from "./context";
 import { provisionUser, type ProvisionResult } from "./grants";
+import { frozenTables, freezeWrites, moveSequences, planSequences, sequencePositions, unfreezeWrites, writeSentinel } from "./cutover";
 import { masterCredentials } from "./secrets";
-import { COUNT_SQL, FILL_ORDERS_SQL, SEED_SCHEMA_STATEMENTS, orderRows } from "./seed";
+import {
+  COUNT_SQL,
+  FILL_ORDERS_SQL,
+  SEED_SCHEMA_STATEMENTS,
+  SOURCE_SEQUENCE_STATEMENTS,
+  TARGET_SCHEMA_STATEMENTS,
+  orderRows,
+} from "./seed";
 import { DEFAULT_CHUNK_ROWS, rowDigests, tableDigest } from "./verify";
 
 export type OperationEvent = { readonly operation: string } & Record<string, unknown>;
@@ -46,12 +54,16 @@ async function tables(ctx: DbOpsContext, client: SqlClient): Promise<Record<stri
 async function sideStatus(ctx: DbOpsContext, side: Side): Promise<Record<string, unknown>> {
   return asMaster(ctx, side, async (client) => {
     const { rows: versionRows } = await client.query("SELECT current_setting('server_version') AS server_version");
+    const config = sideConfig(ctx.config, side);
     const status: Record<string, unknown> = {
       serverVersion: versionRows[0]?.server_version ?? null,
-      database: sideConfig(ctx.config, side).database,
+      database: config.database,
+      // Where this function (and DMS) reaches the database: what the application's db_url names.
+      endpoint: { host: config.host, port: config.port, database: config.database },
       tables: await tables(ctx, client),
     };
     if (side === "source") {
+      status.frozenTables = (await frozenTables(client)).map((t) => `${t.schema}.${t.table}`);
       const { rows } = await client.query(SLOTS_SQL);
       status.replicationSlots = rows.map((r) => ({
         slotName: r.slot_name,
@@ -76,16 +88,24 @@ export const OPERATIONS: Record<string, Operation> = {
     const source = await asMaster(ctx, "source", async (client) => {
       const inserted = await inTransaction(client, async () => {
         for (const statement of SEED_SCHEMA_STATEMENTS) await client.query(statement);
-        return (await client.query(FILL_ORDERS_SQL, [rows])).rowCount ?? 0;
+        const count = (await client.query(FILL_ORDERS_SQL, [rows])).rowCount ?? 0;
+        for (const statement of SOURCE_SEQUENCE_STATEMENTS) await client.query(statement);
+        return count;
       });
       const { rows: counts } = await client.query(COUNT_SQL);
       return { ordersInserted: inserted, accounts: toNumber(counts[0]?.accounts), orders: toNumber(counts[0]?.orders) };
     });
     // The schema may be new: its grants (skipped while it did not exist) are applied now.
     const grants = await provisionSide(ctx, "source");
-    // The target database exists already and DMS creates the rest: report what is there.
+    // The target database exists already; its schema and sequence are made here, and DMS creates the tables.
+    await asMaster(ctx, "target", (client) =>
+      inTransaction(client, async () => {
+        for (const statement of TARGET_SCHEMA_STATEMENTS) await client.query(statement);
+      }),
+    );
+    const targetGrants = await provisionSide(ctx, "target");
     const target = await asMaster(ctx, "target", async (client) => ({ tables: await tables(ctx, client) }));
-    return { rowsRequested: rows, source: { ...source, grants }, target };
+    return { rowsRequested: rows, source: { ...source, grants }, target: { ...target, grants: targetGrants } };
   },
 
   async status(ctx) {
@@ -137,6 +157,34 @@ export const OPERATIONS: Record<string, Operation> = {
     const lower = bound(event.lower, "lower");
     const upper = bound(event.upper, "upper");
     return { side, schema, table, rows: await asMaster(ctx, side, (client) => rowDigests(client, schema, table, lower, upper)) };
+  },
+
+  /** Cutover: no write to a table of the migrated schemas succeeds on the source from now on. */
+  async freeze(ctx) {
+    const frozen = await asMaster(ctx, "source", (client) => freezeWrites(client, ctx.config.migratedSchemas));
+    return { frozenTables: frozen.map((t) => `${t.schema}.${t.table}`) };
+  },
+
+  /** Cutover refused or rolled back: the source takes writes again. */
+  async unfreeze(ctx) {
+    const unfrozen = await asMaster(ctx, "source", (client) => unfreezeWrites(client));
+    return { unfrozenTables: unfrozen.map((t) => `${t.schema}.${t.table}`) };
+  },
+
+  /** Cutover: a committed sentinel row and the WAL position before it, for the drain gate. */
+  async sentinel(ctx) {
+    return asMaster(ctx, "source", (client) => writeSentinel(client));
+  },
+
+  /** Cutover: target sequences moved to the source's positions (DMS migrates no sequences). */
+  async sequences(ctx) {
+    const schemas = ctx.config.migratedSchemas;
+    const source = await asMaster(ctx, "source", (client) => sequencePositions(client, schemas));
+    return asMaster(ctx, "target", async (client) => {
+      const plan = planSequences(source, await sequencePositions(client, schemas));
+      if (plan.missing.length === 0) await moveSequences(client, plan);
+      return { ...plan, moved: plan.missing.length === 0 };
+    });
   },
 
   async provision(ctx) {

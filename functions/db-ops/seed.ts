@@ -60,6 +60,26 @@ FROM generate_series(
 ) AS g
 ON CONFLICT (order_id) DO NOTHING`;
 
+/**
+ * The order numbers the application draws from: a sequence, which DMS does not migrate. It is kept at or past the
+ * highest order_id (never moved back), so the cutover has a real sequence to carry over to the target.
+ */
+export const SOURCE_SEQUENCE_STATEMENTS: readonly string[] = [
+  `CREATE SEQUENCE IF NOT EXISTS demo_schema.demo_order_ids AS bigint`,
+  `SELECT setval('demo_schema.demo_order_ids', greatest(
+    (SELECT coalesce(max(order_id), 1) FROM demo_schema.demo_orders),
+    (SELECT last_value FROM demo_schema.demo_order_ids)))`,
+];
+
+/**
+ * The target's side of the schema DMS cannot create: the schema and its sequence, made before the load as AWS
+ * advises for sequences (DMS creates tables and primary keys only). The cutover moves the sequence past the source's.
+ */
+export const TARGET_SCHEMA_STATEMENTS: readonly string[] = [
+  `CREATE SCHEMA IF NOT EXISTS demo_schema`,
+  `CREATE SEQUENCE IF NOT EXISTS demo_schema.demo_order_ids AS bigint`,
+];
+
 export const COUNT_SQL = `SELECT
   (SELECT count(*) FROM demo_schema.demo_accounts) AS accounts,
   (SELECT count(*) FROM demo_schema.demo_orders) AS orders`;

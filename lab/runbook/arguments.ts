@@ -1,4 +1,4 @@
-// The runbook's command line: `<command> [--deployment <name>] [--task <id>] [--rows N] [--json <file>] [--reload] [--final]`.
+// The runbook's command line: `<command> [--deployment <name>] [--task <id>] [--rows N] [--json <file>] [--reload] [--final] [--rollback]`.
 import { UsageError } from "./context";
 import type { CommandOptions } from "./commands";
 
@@ -9,7 +9,7 @@ export interface ParsedArguments {
 }
 
 const VALUE_OPTIONS = ["--deployment", "--task", "--rows", "--json"] as const;
-const FLAG_OPTIONS = ["--reload", "--final"] as const;
+const FLAG_OPTIONS = ["--reload", "--final", "--rollback"] as const;
 
 /** Parses the arguments after the command name; a wrong option is a UsageError naming the valid ones. */
 export function parseArguments(argv: readonly string[], commands: readonly string[]): ParsedArguments {
@@ -41,6 +41,13 @@ export function parseArguments(argv: readonly string[], commands: readonly strin
   return {
     command,
     deployment: values["--deployment"] ?? "local",
-    options: { task: values["--task"], rows, reload: flags.has("--reload"), final: flags.has("--final"), json: values["--json"] },
+    options: {
+      task: values["--task"],
+      rows,
+      reload: flags.has("--reload"),
+      final: flags.has("--final"),
+      rollback: flags.has("--rollback"),
+      json: values["--json"],
+    },
   };
 }

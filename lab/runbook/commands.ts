@@ -24,6 +24,8 @@ export interface CommandOptions {
   readonly rows?: number;
   readonly reload?: boolean;
   readonly final?: boolean;
+  /** `cutover --rollback`: point db_url back at the source. */
+  readonly rollback?: boolean;
   /** Where `verify` writes its findings as JSON. */
   readonly json?: string;
   /** How long to wait for DMS, in milliseconds. @default 15 minutes */
@@ -52,7 +54,7 @@ function noneWhenNotFound<T>(empty: T): (error: unknown) => T {
   };
 }
 
-async function findTask(context: RunbookContext, identifier: string): Promise<ReplicationTask> {
+export async function findTask(context: RunbookContext, identifier: string): Promise<ReplicationTask> {
   const { ReplicationTasks } = await context.clients.dms
     .send(new DescribeReplicationTasksCommand({ Filters: [{ Name: "replication-task-id", Values: [identifier] }] }))
     .catch(noneWhenNotFound({ ReplicationTasks: [] }));

@@ -33,6 +33,8 @@ export interface RunbookContext {
   readonly clients: AwsClients;
   /** The emulator's URL when the deployment runs on it. */
   readonly emulatorUrl?: string;
+  /** The deployment's file, where `cutover` records which side db_url points at. */
+  readonly deploymentFile?: string;
   /** Writes one line to the operator. */
   readonly say: (line?: string) => void;
 }
@@ -42,8 +44,12 @@ export function deploymentNames(variablesDir = VARIABLES_DIR): string[] {
   return ["local", "dev", "prod"].filter((name) => existsSync(join(variablesDir, `${name}.json`)));
 }
 
+export function deploymentFileOf(name: string, variablesDir = VARIABLES_DIR): string {
+  return join(variablesDir, `${name}.json`);
+}
+
 export function loadNamedDeployment(name: string, variablesDir = VARIABLES_DIR): Deployment {
-  const file = join(variablesDir, `${name}.json`);
+  const file = deploymentFileOf(name, variablesDir);
   if (!existsSync(file)) {
     throw new UsageError(`unknown deployment "${name}"; choose one of: ${deploymentNames(variablesDir).join(", ")}`);
   }
@@ -55,7 +61,12 @@ export function loadNamedDeployment(name: string, variablesDir = VARIABLES_DIR):
  * local lab's emulator and its test credentials; otherwise the standard AWS credential chain in the
  * deployment's region. `emulator` names another emulator than the local lab's (the integration tier's).
  */
-export function createContext(deployment: Deployment, say: (line?: string) => void, emulator?: { readonly url: string }): RunbookContext {
+export function createContext(
+  deployment: Deployment,
+  say: (line?: string) => void,
+  emulator?: { readonly url: string },
+  deploymentFile?: string,
+): RunbookContext {
   let emulatorUrl = emulator?.url;
   if (deployment.emulator && emulatorUrl === undefined) {
     const status = new EmulatorProcess(LOCAL_WORK_DIR).status();
@@ -70,6 +81,7 @@ export function createContext(deployment: Deployment, say: (line?: string) => vo
     deployment,
     names: labNames(deployment.name),
     emulatorUrl,
+    deploymentFile,
     say,
     clients: {
       dms: new DatabaseMigrationServiceClient(config),
