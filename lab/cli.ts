@@ -8,6 +8,7 @@ import { parseArguments } from "./runbook/arguments";
 import { type CommandOptions, seed, start, status, stop, testConnection } from "./runbook/commands";
 import { createContext, deploymentFileOf, loadNamedDeployment, type RunbookContext, UsageError } from "./runbook/context";
 import { cutover } from "./runbook/cutover";
+import { psql } from "./runbook/psql";
 import { verify } from "./runbook/verify";
 import { run, terraformEnvironment } from "./terraform-cli";
 
@@ -176,6 +177,7 @@ const runbookCommands: Record<string, (context: RunbookContext, options: Command
   stop,
   verify,
   cutover,
+  psql,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -46,8 +46,8 @@ export class EmulatedAccount {
   }
 
   /** Synthesizes the deployment against this emulator; the folder of each stack by stack id. */
-  synth(deployment: Deployment): Record<string, string> {
-    return synthToDisk([deployment], this.runtime, join(this.workDir, `synth-${deployment.name}`));
+  synth(deployment: Deployment, folder = `synth-${deployment.name}`): Record<string, string> {
+    return synthToDisk([deployment], this.runtime, join(this.workDir, folder));
   }
 
   /** What the emulator holds for a deployment: `{}` when nothing is left. */

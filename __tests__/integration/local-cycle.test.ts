@@ -1,12 +1,16 @@
 // `local` on its own emulator: deploy, no changes planned, the runbook's migration through PrivateLink with real data, the migration stack destroyed and deployed again, destroy to nothing.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { shippedDeployment } from "../helpers/synth";
-import { deployInOrder, destroy, destroyInReverse, plan, planSummary } from "../helpers/terraform-stack";
+import { deployInOrder, destroy, destroyInReverse, init, plan, planSummary } from "../helpers/terraform-stack";
 import { EmulatedAccount } from "./emulated-account";
 import { seed, start, status, stop, testConnection } from "../../lab/runbook/commands";
 import { createContext } from "../../lab/runbook/context";
+import { cutover } from "../../lab/runbook/cutover";
+import { loadDeployment } from "../../variables/load";
 import { verify } from "../../lab/runbook/verify";
 import { EmulatedLab, eventually, type Credentials } from "./emulated-lab";
 
@@ -51,6 +55,9 @@ let outputs: Record<string, string> = {};
 const passwords = new Set<string>();
 /** Everything the runbook printed. */
 const runbookOutput: string[] = [];
+/** The deployment file the runbook's cutover records db_url's side in: a copy, so the shipped one never changes. */
+const deploymentFile = join(mkdtempSync(join(tmpdir(), "local-cycle-")), "local.json");
+copyFileSync(join(__dirname, "..", "..", "variables", "local.json"), deploymentFile);
 
 // Deploying again after a destroy is proven in two halves that run at the same time on two
 // emulators, because the whole sequence on one (deploy, destroy, deploy, destroy: ~10 min of the
@@ -72,6 +79,7 @@ describe.sequential("the local deployment on the emulator", () => {
         runbookOutput.push(line);
       },
       { url: account.url },
+      deploymentFile,
     );
   /** The deployed lab, with the outputs of its lab and migration stacks. */
   const labOf = async (): Promise<EmulatedLab> => {
@@ -274,7 +282,19 @@ describe.sequential("the local deployment on the emulator", () => {
       const differs: string[] = [];
       expect(await verify(runbook(differs), {})).toBe(1);
       expect(differs[0]).toBe("demo_schema.demo_accounts: DIFFERS: 1 of 1 key ranges differ; changed accountnumber 4");
+      // cutover refuses while they differ, and the source takes writes again (the next change still streams).
+      const refused: string[] = [];
+      expect(await cutover(runbook(refused), { pollMs: 200 })).toBe(1);
+      expect(refused).toContain(
+        'Cutover refused at gate "verify": local-dms-task-demo: the source and the target differ (the lines above name the tables and keys)',
+      );
+      await sourceSql("INSERT INTO demo_schema.demo_accounts VALUES (8, 'Ida', 'Ray', current_time)");
       await targetSql("UPDATE demo_schema.demo_accounts SET firstName = 'Peter' WHERE accountNumber = 4");
+      await eventually(
+        "a change made after the refused cutover",
+        targetHas(["1:Jon", "4:Peter", "5:Ann", "6:Bo", "7:Eve", "8:Ida"]),
+        10_000,
+      );
       expect(await verify(runbook([]), {})).toBe(0);
 
       const report: string[] = [];
@@ -282,6 +302,33 @@ describe.sequential("the local deployment on the emulator", () => {
       expect(report.join("\n")).toMatch(/task local-dms-task-demo \(full-load-and-cdc\): running/);
       // The stand-in reads its slot with SQL between polls, so the slot shows active only during a read.
       expect(report.join("\n")).toMatch(/source replication slots:\n  \S+ \(test_decoding, (in)?active\): holds \d+ bytes of WAL/);
+
+      // cutover: every gate passes; the source is frozen, the target's sequence is past the source's, db_url names the
+      // target, the deployment file says so, and the migration stack planned from it has nothing to change.
+      const cut: string[] = [];
+      expect(await cutover(runbook(cut), { pollMs: 200 })).toBe(0);
+      expect(cut.filter((line) => line.startsWith("gate "))).toEqual([
+        "gate 1/5 tasks: local-dms-task-demo in CDC",
+        "gate 2/5 freeze: writes refused on demo_schema.demo_accounts, demo_schema.demo_orders",
+        expect.stringMatching(/^gate 3\/5 drain: \S+ past the sentinel at [0-9A-F]+\/[0-9A-F]+, \d+\.\d s after it was written$/),
+        "gate 4/5 verify: every table identical",
+        "gate 5/5 sequences: moved demo_schema.demo_order_ids to 1000",
+      ]);
+      await expect(sourceSql("INSERT INTO demo_schema.demo_accounts VALUES (9, 'Al', 'Fox', current_time)")).rejects.toThrow(
+        /writes to demo_schema.demo_accounts are frozen/,
+      );
+      expect(await targetSql("SELECT last_value::int AS n FROM demo_schema.demo_order_ids")).toEqual([{ n: 1000 }]);
+      const dbUrl = await context.clients.ssm.send(new GetParameterCommand({ Name: "/local/app/db_url" }));
+      expect(dbUrl.Parameter?.Value).toBe(`postgresql://${outputs.target_endpoint_dns}:5432/demo_db`);
+      const recorded = loadDeployment(deploymentFile);
+      expect(recorded.migration.cutover.pointAppAt).toBe("target");
+      const again: string[] = [];
+      expect(await cutover(runbook(again), {})).toBe(0);
+      expect(again[0]).toMatch(/^db_url already points at the target/);
+      const migrationDir = account.synth(recorded, "synth-local-after-cutover")["local-migration"];
+      await init(migrationDir);
+      const planned = await plan(migrationDir);
+      expect(planned.changes, `the migration stack plans changes after the cutover:\n${planSummary(planned.output)}`).toBe(false);
 
       // Stopped for good before the destroy below: no slot is left holding WAL on the source.
       const stopped: string[] = [];

@@ -17,6 +17,7 @@ import { createContext } from "../../lab/runbook/context";
 import { cutover } from "../../lab/runbook/cutover";
 import { drainGate, rollbackGate, sequencesGate, tasksGate, type SourceSlot } from "../../lab/runbook/cutover-gates";
 import { DeploymentFileEditError, withPointAppAt } from "../../lab/runbook/deployment-file";
+import { realAccountCommands } from "../../lab/runbook/psql";
 import { shippedDeployment } from "../helpers/synth";
 
 const cdc = (status: string, percent = 100): ReplicationTask => ({
@@ -292,5 +293,26 @@ describe("the cutover command (DMS, the db-ops function and SSM mocked)", () => 
 
     expect(operations).toEqual(["unfreeze", `ssm:put ${SOURCE_URL}`]);
     expect(JSON.parse(readFileSync(file, "utf8")).migration.cutover).toEqual({ pointAppAt: "source" });
+  });
+});
+
+describe("psql on a real account", () => {
+  it("prints a port-forward through the bastion and a psql that reads the password into its environment only", () => {
+    const context = createContext(shippedDeployment("dev"), () => undefined, { url: "http://127.0.0.1:1" });
+    const [forward, client] = realAccountCommands(
+      context,
+      "target",
+      { host: "vpce-0abc.vpce-svc-0def.us-east-1.vpce.amazonaws.com", port: 5432, database: "demo_db" },
+      "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!cluster-1",
+      "SELECT 1",
+    );
+    expect(forward).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
+    expect(forward).toContain("Name=tag:Name,Values=dev-bastion");
+    expect(forward).toContain(
+      `--parameters '{"host":["vpce-0abc.vpce-svc-0def.us-east-1.vpce.amazonaws.com"],"portNumber":["5432"],"localPortNumber":["15433"]}'`,
+    );
+    expect(client).toMatch(/^PGPASSWORD="\$\(aws secretsmanager get-secret-value --region \S+ --secret-id arn:aws:secretsmanager:\S+ /);
+    expect(client).toContain('psql "host=localhost port=15433 dbname=demo_db user=$(aws secretsmanager');
+    expect(client).toMatch(/ -c 'SELECT 1'$/);
   });
 });

@@ -79,6 +79,17 @@ describe("connectionHints", () => {
 describe("parseArguments", () => {
   const commands = ["status", "seed", "start", "stop"];
 
+  it("takes psql's side before its options, and -c for psql only", () => {
+    expect(parseArguments(["psql", "target", "-c", "SELECT 1 = 1", "--deployment", "dev"], ["psql"])).toMatchObject({
+      command: "psql",
+      deployment: "dev",
+      options: { side: "target", sql: "SELECT 1 = 1" },
+    });
+    expect(() => parseArguments(["psql"], ["psql"])).toThrow("psql needs one of: source, target");
+    expect(() => parseArguments(["psql", "both"], ["psql"])).toThrow('psql needs one of: source, target, not "both"');
+    expect(() => parseArguments(["status", "-c", "SELECT 1"], commands)).toThrow("-c belongs to psql only");
+  });
+
   it("defaults to the local deployment and reads every option", () => {
     expect(parseArguments(["status"], commands)).toEqual({
       command: "status",
@@ -97,7 +108,7 @@ describe("parseArguments", () => {
     [[], "no command; choose one of: status, seed, start, stop"],
     [["seed", "--rows", "-1"], '--rows must be a whole number from 0 to 5000000, not "-1"'],
     [["seed", "--rows"], "--rows needs a value"],
-    [["stop", "--force"], 'unknown option "--force"; options: --deployment, --task, --rows, --json, --reload, --final, --rollback'],
+    [["stop", "--force"], 'unknown option "--force"; options: --deployment, --task, --rows, --json, -c, --reload, --final, --rollback'],
   ])("%j: %s", (argv, message) => {
     expect(() => parseArguments(argv, commands)).toThrow(new UsageError(message));
   });

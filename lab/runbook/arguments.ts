@@ -8,15 +8,24 @@ export interface ParsedArguments {
   readonly options: CommandOptions;
 }
 
-const VALUE_OPTIONS = ["--deployment", "--task", "--rows", "--json"] as const;
+const VALUE_OPTIONS = ["--deployment", "--task", "--rows", "--json", "-c"] as const;
+/** Commands that take one word before their options, and the words they accept. */
+const POSITIONALS: Record<string, readonly string[]> = { psql: ["source", "target"] };
 const FLAG_OPTIONS = ["--reload", "--final", "--rollback"] as const;
 
 /** Parses the arguments after the command name; a wrong option is a UsageError naming the valid ones. */
 export function parseArguments(argv: readonly string[], commands: readonly string[]): ParsedArguments {
-  const [command, ...rest] = argv;
+  const [command, ...afterCommand] = argv;
   if (!command || !commands.includes(command)) {
     throw new UsageError(`${command ? `unknown command "${command}"` : "no command"}; choose one of: ${commands.join(", ")}`);
   }
+  const accepted = POSITIONALS[command];
+  const positional = accepted ? afterCommand[0] : undefined;
+  if (accepted && (positional === undefined || !accepted.includes(positional))) {
+    throw new UsageError(`${command} needs one of: ${accepted.join(", ")}${positional === undefined ? "" : `, not "${positional}"`}`);
+  }
+  const rest = accepted ? afterCommand.slice(1) : afterCommand;
+  if (!accepted && afterCommand.includes("-c")) throw new UsageError(`-c belongs to psql only`);
   const values: Record<string, string> = {};
   const flags = new Set<string>();
   for (let index = 0; index < rest.length; index += 1) {
@@ -48,6 +57,8 @@ export function parseArguments(argv: readonly string[], commands: readonly strin
       final: flags.has("--final"),
       rollback: flags.has("--rollback"),
       json: values["--json"],
+      ...(positional === "source" || positional === "target" ? { side: positional } : {}),
+      ...(values["-c"] !== undefined ? { sql: values["-c"] } : {}),
     },
   };
 }

@@ -24,6 +24,10 @@ export interface CommandOptions {
   readonly rows?: number;
   readonly reload?: boolean;
   readonly final?: boolean;
+  /** `psql`: which database. */
+  readonly side?: "source" | "target";
+  /** `psql -c`: one statement to run instead of an interactive session. */
+  readonly sql?: string;
   /** `cutover --rollback`: point db_url back at the source. */
   readonly rollback?: boolean;
   /** Where `verify` writes its findings as JSON. */

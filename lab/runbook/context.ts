@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseMigrationServiceClient } from "@aws-sdk/client-database-migration-service";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { RDSClient } from "@aws-sdk/client-rds";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { labNames, type LabNames } from "../../stacks/lab-names";
@@ -23,6 +24,7 @@ export const LOCAL_WORK_DIR = join(PROJECT_ROOT, ".lab");
 export interface AwsClients {
   readonly dms: DatabaseMigrationServiceClient;
   readonly lambda: LambdaClient;
+  readonly rds: RDSClient;
   readonly secrets: SecretsManagerClient;
   readonly ssm: SSMClient;
 }
@@ -86,6 +88,7 @@ export function createContext(
     clients: {
       dms: new DatabaseMigrationServiceClient(config),
       lambda: new LambdaClient(config),
+      rds: new RDSClient(config),
       secrets: new SecretsManagerClient(config),
       ssm: new SSMClient(config),
     },
