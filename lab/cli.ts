@@ -5,7 +5,7 @@ import { EmulatorProcess, type EmulatorRecord } from "./emulator-process";
 import { PROJECT_ROOT } from "../variables/runtime";
 import { DeploymentFileError } from "../variables/load";
 import { parseArguments } from "./runbook/arguments";
-import { type CommandOptions, seed, start, status, stop, testConnection } from "./runbook/commands";
+import { type CommandOptions, seed, start, status, stop, stopEverything, testConnection } from "./runbook/commands";
 import { createContext, deploymentFileOf, loadNamedDeployment, type RunbookContext, UsageError } from "./runbook/context";
 import { cutover } from "./runbook/cutover";
 import { psql } from "./runbook/psql";
@@ -149,6 +149,10 @@ async function down(): Promise<number> {
     say("Nothing to take down: no local lab emulator is running.");
     return 0;
   }
+  say("Stopping every task and dropping its replication slot (stop --final) before the destroy...");
+  await stopEverything(
+    createContext(loadNamedDeployment(LOCAL_DEPLOYMENT), say, { url: running.url }, deploymentFileOf(LOCAL_DEPLOYMENT)),
+  ).catch((error: unknown) => say(`  skipped: ${error instanceof Error ? error.message : String(error)}`));
   say(`Destroying the '${LOCAL_DEPLOYMENT}' stacks on the emulator at ${running.url}...`);
   const destroy = await run(CDKTF, ["destroy", "*", "--auto-approve", "--skip-provider-lock"], {
     cwd: PROJECT_ROOT,

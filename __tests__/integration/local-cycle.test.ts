@@ -302,6 +302,10 @@ describe.sequential("the local deployment on the emulator", () => {
       expect(report.join("\n")).toMatch(/task local-dms-task-demo \(full-load-and-cdc\): running/);
       // The stand-in reads its slot with SQL between polls, so the slot shows active only during a read.
       expect(report.join("\n")).toMatch(/source replication slots:\n  \S+ \(test_decoding, (in)?active\): holds \d+ bytes of WAL/);
+      // The stand-in publishes CDC latency to CloudWatch as DMS does; the parameter is named by the side it points at.
+      expect(report.join("\n")).toMatch(/\n  CDC latency: source \d+\.\d s, target \d+\.\d s \(CloudWatch, /);
+      expect(report).toContain("source writes: open");
+      expect(report.at(-1)).toBe(`db_url (/local/app/db_url): postgresql://${outputs.source_endpoint_dns}:5432/demo_db (the source)`);
 
       // cutover: every gate passes; the source is frozen, the target's sequence is past the source's, db_url names the
       // target, the deployment file says so, and the migration stack planned from it has nothing to change.

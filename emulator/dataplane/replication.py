@@ -41,7 +41,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +91,7 @@ SESSION_SETTINGS = (
     ("bytea_output", "hex"),
 )
 
-DECODING_OPTIONS = ("include-xids", "1", "skip-empty-xacts", "1")
+DECODING_OPTIONS = ("include-xids", "1", "skip-empty-xacts", "1", "include-timestamp", "1")
 
 
 class ReplicationConfigError(ValueError):
@@ -453,6 +453,24 @@ def _lsn(text: str) -> int:
 class Transaction:
     commit_lsn: str
     changes: list[Change] = field(default_factory=list)
+    committed_at: dt.datetime | None = None  # from test_decoding's include-timestamp
+
+
+_COMMIT_TIME = re.compile(r"\(at (.+)\)\s*$")
+
+
+def _commit_time(data: str) -> dt.datetime | None:
+    """`COMMIT 748 (at 2026-11-22 02:50:00.123456+00)` -> its time; None without include-timestamp."""
+    match = _COMMIT_TIME.search(data)
+    if not match:
+        return None
+    text = match.group(1)
+    if re.search(r"[+-]\d\d$", text):
+        text += ":00"  # PostgreSQL prints +00; fromisoformat wants +00:00 before Python 3.11
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def group_transactions(rows: Iterable[tuple[str, Any, str]]) -> Iterator[Transaction]:
@@ -462,7 +480,7 @@ def group_transactions(rows: Iterable[tuple[str, Any, str]]) -> Iterator[Transac
         if data.startswith("BEGIN"):
             current = []
         elif data.startswith("COMMIT"):
-            yield Transaction(commit_lsn=str(lsn), changes=current)
+            yield Transaction(commit_lsn=str(lsn), changes=current, committed_at=_commit_time(data))
             current = []
         else:
             change = parse_change(data)
@@ -631,6 +649,8 @@ class ReplicationTaskRunner:
         slot_name: str | None = None,
         poll_interval: float = 0.2,
         max_changes_per_poll: int = 10_000,
+        metrics_sink: Callable[[float, float], None] | None = None,
+        metrics_interval: float = 5.0,
     ) -> None:
         if migration_type not in MIGRATION_TYPES:
             raise ReplicationConfigError(f"migration type {migration_type!r}; allowed: {', '.join(MIGRATION_TYPES)}")
@@ -643,6 +663,11 @@ class ReplicationTaskRunner:
         self.slot_name = slot_name or _slot_name_for(task_id)
         self.poll_interval = poll_interval
         self.max_changes_per_poll = max_changes_per_poll
+        # CDCLatencySource / CDCLatencyTarget in seconds, handed to `metrics_sink` every `metrics_interval` s of CDC.
+        self.metrics_sink = metrics_sink
+        self.metrics_interval = metrics_interval
+        self._latency = (0.0, 0.0)
+        self._metrics_published_at: float | None = None
 
         self._lock = threading.RLock()
         self._stop_event = threading.Event()
@@ -1065,19 +1090,47 @@ class ReplicationTaskRunner:
         )
         while not self._stop_event.is_set():
             rows = source.execute(peek, (self.slot_name, self.max_changes_per_poll)).fetchall()
+            read_at = _now()
             confirm = None
+            if not rows:
+                self._latency = (0.0, 0.0)  # nothing waiting on either side
             for transaction in group_transactions(rows):
                 lsn = _lsn(transaction.commit_lsn)
                 if lsn > self._applied_lsn:  # one handed out again after a failed advance is skipped
                     self._apply_transaction(source, target, transaction)
                     self._applied_lsn = lsn
+                if transaction.committed_at is not None:
+                    # As DMS defines them: how old the newest captured change was when read, and when applied.
+                    self._latency = (
+                        max(0.0, (read_at - transaction.committed_at).total_seconds()),
+                        max(0.0, (_now() - transaction.committed_at).total_seconds()),
+                    )
                 confirm = transaction.commit_lsn
+                self._publish_latency()
                 if self._stop_event.is_set():
                     break
             if confirm is not None:
                 source.execute("SELECT pg_replication_slot_advance(%s, %s::pg_lsn)", (self.slot_name, confirm))
             else:
+                self._publish_latency()
                 self._stop_event.wait(self.poll_interval)
+
+    @property
+    def cdc_latency(self) -> tuple[float, float]:
+        """(CDCLatencySource, CDCLatencyTarget) in seconds as last measured; (0, 0) when idle."""
+        return self._latency
+
+    def _publish_latency(self) -> None:
+        if self.metrics_sink is None:
+            return
+        now = time.monotonic()
+        if self._metrics_published_at is not None and now - self._metrics_published_at < self.metrics_interval:
+            return
+        self._metrics_published_at = now
+        try:
+            self.metrics_sink(*self._latency)
+        except Exception:  # metrics must never stop replication
+            log.exception("publishing CDC latency for %s failed", self.task_id)
 
     def _table_for_change(
         self, source: psycopg.Connection, target: psycopg.Connection, schema: str, name: str

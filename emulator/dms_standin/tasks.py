@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ class TaskRegistry:
         table_mappings: str,
         task_settings: str | None,
         start_type: str,
+        metrics_sink: Callable[[float, float], None] | None = None,
     ) -> str:
         """Start (or resume, or reload) the task's runner with these connection parameters.
 
@@ -105,9 +106,11 @@ class TaskRegistry:
                     table_mappings,
                     task_settings,
                     poll_interval=self.poll_interval,
+                    metrics_sink=metrics_sink,
                 )
             else:
                 runner.source, runner.target = dict(source), dict(target)
+                runner.metrics_sink = metrics_sink
                 runner.table_mappings, runner.task_settings = table_mappings, task_settings
             status = runner.start(start_type)  # raises before anything runs when the mappings are refused
             task.runner, task.failure, task.failed_at = runner, None, None

@@ -339,6 +339,29 @@ def _task(backend: Any, arn: str | None) -> Any:
     return task
 
 
+def _cdc_latency_sink(backend: Any, task: Any) -> Callable[[float, float], None]:
+    """Publishes the stand-in's CDC latency as DMS does: AWS/DMS CDCLatencySource and CDCLatencyTarget, in seconds,
+    with the replication instance's identifier and the task's resource id (the ARN's last part) as dimensions."""
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    instance = backend.replication_instances.get(task.replication_instance_arn)
+    dimensions = [
+        {"Name": "ReplicationInstanceIdentifier", "Value": instance.id if instance is not None else ""},
+        {"Name": "ReplicationTaskIdentifier", "Value": task.arn.rsplit(":", 1)[-1]},
+    ]
+
+    def publish(source_seconds: float, target_seconds: float) -> None:
+        cloudwatch_backends[backend.account_id][backend.region_name].put_metric_data(
+            "AWS/DMS",
+            [
+                {"MetricName": name, "Value": str(value), "Unit": "Seconds", "Dimensions": dimensions}
+                for name, value in (("CDCLatencySource", source_seconds), ("CDCLatencyTarget", target_seconds))
+            ],
+        )
+
+    return publish
+
+
 def _task_status(task: Any) -> str:
     """The status DMS reports: the data plane's once the task was started, else moto's record."""
     from dms_standin import task_registry
@@ -498,6 +521,7 @@ def dms_replication_tasks_replicate() -> None:
                 task.table_mappings,
                 task.replication_task_settings,
                 start_type,
+                metrics_sink=_cdc_latency_sink(backend, task),
             )
         except ReplicationConfigError as error:
             raise _invalid_parameter(str(error)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ from dataplane.replication import (  # noqa: E402
     ReplicationConfigError,
     ReplicationTaskRunner,
     UnsupportedRuleError,
+    group_transactions,
     parse_change,
     parse_table_mappings,
     select_tables,
@@ -421,6 +423,36 @@ def test_inserts_updates_and_deletes_reach_the_target_and_are_counted(lab: Lab) 
     eventually(lambda: lab.table("target", "app.accounts") == lab.table("source", "app.accounts"))
     stats = stats_of(runner, "accounts")
     assert (stats["Inserts"], stats["Updates"], stats["Deletes"], stats["FullLoadRows"]) == (1, 4, 1, 4)
+
+
+def test_commit_times_come_from_test_decodings_include_timestamp() -> None:
+    rows = [
+        ("0/10", "7", "BEGIN 7"),
+        ("0/11", "7", "table app.t: INSERT: id[integer]:1"),
+        ("0/12", "7", "COMMIT 7 (at 2026-11-22 02:50:00.123456+00)"),
+        ("0/20", "8", "BEGIN 8"),
+        ("0/21", "8", "COMMIT 8"),
+    ]
+    first, second = group_transactions(rows)
+    assert first.committed_at == dt.datetime(2026, 11, 22, 2, 50, 0, 123456, tzinfo=dt.timezone.utc)
+    assert (first.commit_lsn, len(first.changes)) == ("0/12", 1)
+    assert second.committed_at is None
+
+
+def test_cdc_latency_is_measured_from_commit_times_and_published_to_the_sink(lab: Lab) -> None:
+    lab.sql("source", "CREATE SCHEMA app; CREATE TABLE app.accounts (id integer PRIMARY KEY, name text)")
+    published: list[tuple[float, float]] = []
+    runner = lab.runner(metrics_sink=lambda source, target: published.append((source, target)), metrics_interval=0.0)
+    runner.start()
+    eventually(lambda: runner.status == "running" and stats_of(runner, "accounts")["TableState"] == "Table completed")
+    # A change: read after its commit and applied after it was read, so 0 < source <= target.
+    lab.sql("source", "INSERT INTO app.accounts VALUES (1, 'a')")
+    eventually(lambda: any(source > 0 or target > 0 for source, target in published), timeout=10)
+    source, target = next((s, t) for s, t in published if s > 0 or t > 0)
+    assert 0 <= source <= target < 30
+    # Idle again: nothing waits, so both are 0, as DMS reports for a task with nothing to apply.
+    eventually(lambda: runner.cdc_latency == (0.0, 0.0))
+    eventually(lambda: published[-1] == (0.0, 0.0))
 
 
 def test_no_change_is_lost_or_applied_twice_between_the_full_load_and_cdc(lab: Lab) -> None:

@@ -11,9 +11,11 @@ import {
   type Connection,
   type ReplicationTask,
 } from "@aws-sdk/client-database-migration-service";
+import { GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
+import { appDatabaseUrlValue } from "../../constructs/cutover/app-database-url-value";
 import { decideStart, startProgress, tableLines } from "./decisions";
 import { NotDeployedError, UsageError, type RunbookContext } from "./context";
 
@@ -259,6 +261,26 @@ export async function stop(context: RunbookContext, options: CommandOptions = {}
   return 0;
 }
 
+/**
+ * Before a destroy: every task stopped, then every inactive replication slot dropped, so nothing is left holding
+ * WAL on the source should it outlive the lab. Best effort: a lab that is half there is still destroyed.
+ */
+export async function stopEverything(context: RunbookContext): Promise<void> {
+  for (const task of context.deployment.migration.tasks) {
+    await stop(context, { task: task.id }).catch((error: unknown) =>
+      context.say(`${context.deployment.name}-${task.id}: not stopped (${error instanceof Error ? error.message : String(error)})`),
+    );
+  }
+  const slots = await sourceSlots(context).catch(() => []);
+  for (const slot of slots.filter((s) => !s.active)) {
+    await databaseOperation(context, { operation: "drop-slot", slotName: slot.slotName })
+      .then(() => context.say(`dropped replication slot ${slot.slotName}`))
+      .catch((error: unknown) =>
+        context.say(`slot ${slot.slotName} not dropped (${error instanceof Error ? error.message : String(error)})`),
+      );
+  }
+}
+
 interface SlotStatus {
   readonly slotName: string;
   readonly plugin: string;
@@ -266,9 +288,48 @@ interface SlotStatus {
   readonly walRetainedBytes: number | null;
 }
 
+interface DatabaseStatus {
+  readonly source?: {
+    readonly replicationSlots?: SlotStatus[];
+    readonly frozenTables?: string[];
+    readonly endpoint?: { readonly host: string; readonly port: number; readonly database: string };
+  };
+  readonly target?: { readonly endpoint?: { readonly host: string; readonly port: number; readonly database: string } };
+}
+
 async function sourceSlots(context: RunbookContext): Promise<SlotStatus[]> {
-  const answer = await databaseOperation<{ source?: { replicationSlots?: SlotStatus[] } }>(context, { operation: "status" });
+  const answer = await databaseOperation<DatabaseStatus>(context, { operation: "status" });
   return answer.source?.replicationSlots ?? [];
+}
+
+/** The task's CDC latency as DMS publishes it (AWS/DMS, the newest minute in the last ten), or undefined without data. */
+export async function cdcLatency(
+  context: RunbookContext,
+  taskArn: string,
+): Promise<{ source: number; target: number; at: Date } | undefined> {
+  const end = new Date();
+  const start = new Date(end.getTime() - 10 * 60_000);
+  const newest = async (metric: string) => {
+    const { Datapoints } = await context.clients.cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: "AWS/DMS",
+        MetricName: metric,
+        // DMS publishes task metrics with exactly these two dimensions (the task's resource id, not its name).
+        Dimensions: [
+          { Name: "ReplicationInstanceIdentifier", Value: context.names.replicationInstance },
+          { Name: "ReplicationTaskIdentifier", Value: taskArn.replace(/^.*:/, "") },
+        ],
+        StartTime: start,
+        EndTime: end,
+        Period: 60,
+        Statistics: ["Maximum"],
+      }),
+    );
+    return [...(Datapoints ?? [])].sort((a, b) => (b.Timestamp?.getTime() ?? 0) - (a.Timestamp?.getTime() ?? 0))[0];
+  };
+  const [source, target] = await Promise.all([newest("CDCLatencySource"), newest("CDCLatencyTarget")]);
+  if (source?.Maximum === undefined || target?.Maximum === undefined) return undefined;
+  return { source: source.Maximum, target: target.Maximum, at: source.Timestamp ?? end };
 }
 
 export async function status(context: RunbookContext, options: CommandOptions = {}): Promise<number> {
@@ -301,6 +362,16 @@ export async function status(context: RunbookContext, options: CommandOptions = 
       `task ${identifier} (${found.MigrationType}): ${found.Status}${found.StopReason ? `, ${found.StopReason}` : ""}, full load ${stats?.FullLoadProgressPercent ?? 0}%`,
     );
     if (found.LastFailureMessage) say(`  last failure: ${found.LastFailureMessage}`);
+    if (found.MigrationType !== "full-load" && found.ReplicationTaskArn) {
+      const latency = await cdcLatency(context, found.ReplicationTaskArn).catch((error: unknown) => error as Error);
+      say(
+        latency instanceof Error
+          ? `  CDC latency: unknown (${latency.message})`
+          : latency
+            ? `  CDC latency: source ${latency.source.toFixed(1)} s, target ${latency.target.toFixed(1)} s (CloudWatch, ${latency.at.toISOString()})`
+            : "  CDC latency: no data in CloudWatch for the last 10 minutes (DMS publishes it while CDC runs)",
+      );
+    }
     const { TableStatistics } = await clients.dms
       .send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: found.ReplicationTaskArn }))
       .catch(noneWhenNotFound({ TableStatistics: [] }));
@@ -313,20 +384,30 @@ export async function status(context: RunbookContext, options: CommandOptions = 
       `${side} DMS secret ${names[side].dmsSecret}: last rotated ${rotated}${secret?.RotationEnabled ? `, every ${secret.RotationRules?.AutomaticallyAfterDays ?? "?"} days` : ", rotation off"}`,
     );
   }
-  const slots = await sourceSlots(context).catch((error: unknown) => error as Error);
-  if (slots instanceof Error) say(`source replication slots: unknown (${slots.message})`);
+  const database = await databaseOperation<DatabaseStatus>(context, { operation: "status" }).catch((error: unknown) => error as Error);
+  if (database instanceof Error) say(`source replication slots: unknown (${database.message})`);
   else {
+    const slots = database.source?.replicationSlots ?? [];
     say(slots.length ? "source replication slots:" : "source replication slots: none");
     for (const slot of slots) {
       say(
         `  ${slot.slotName} (${slot.plugin}, ${slot.active ? "active" : "inactive"}): holds ${slot.walRetainedBytes ?? "?"} bytes of WAL`,
       );
     }
+    const frozen = database.source?.frozenTables ?? [];
+    say(frozen.length ? `source writes: frozen by the cutover on ${frozen.join(", ")}` : "source writes: open");
   }
   const parameter = await clients.ssm
     .send(new GetParameterCommand({ Name: `/${deployment.name}/app/db_url` }))
     .then((answer) => answer.Parameter?.Value)
     .catch(() => undefined);
-  say(`db_url (/${deployment.name}/app/db_url): ${parameter ?? "not deployed"}`);
+  const side =
+    database instanceof Error || parameter === undefined
+      ? undefined
+      : SIDES.find((s) => {
+          const endpoint = database[s]?.endpoint;
+          return endpoint && parameter === appDatabaseUrlValue(endpoint.host, endpoint.port, endpoint.database);
+        });
+  say(`db_url (/${deployment.name}/app/db_url): ${parameter ?? "not deployed"}${side ? ` (the ${side})` : ""}`);
   return 0;
 }

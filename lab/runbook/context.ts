@@ -1,6 +1,7 @@
 // Where a runbook command runs: the deployment, its region and names, and AWS clients for it (the emulator or a real account).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DatabaseMigrationServiceClient } from "@aws-sdk/client-database-migration-service";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -22,6 +23,7 @@ export const VARIABLES_DIR = join(PROJECT_ROOT, "variables");
 export const LOCAL_WORK_DIR = join(PROJECT_ROOT, ".lab");
 
 export interface AwsClients {
+  readonly cloudwatch: CloudWatchClient;
   readonly dms: DatabaseMigrationServiceClient;
   readonly lambda: LambdaClient;
   readonly rds: RDSClient;
@@ -86,6 +88,7 @@ export function createContext(
     deploymentFile,
     say,
     clients: {
+      cloudwatch: new CloudWatchClient(config),
       dms: new DatabaseMigrationServiceClient(config),
       lambda: new LambdaClient(config),
       rds: new RDSClient(config),
