@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ALL_RULES } from "../../constructs/policy/all-rules";
 import { findingMessage, parseFindingMessage, statusOf } from "../../constructs/policy/finding";
 import { applyPolicyPack, stackFindings } from "../../constructs/policy/policy-aspect";
 import { markProduction } from "../../constructs/policy/production";
@@ -158,6 +159,13 @@ describe("the shipped deployments", () => {
       "LAB-PROD3: open: real-account-review finding 2 (prod clusters without prevent_destroy)",
       "LAB-PROD3: open: real-account-review finding 2 (prod data key without prevent_destroy, removed by a lab destroy)",
     ]);
+  });
+});
+
+describe("docs/policy-pack.md", () => {
+  it("has a row for every rule, with its severity", () => {
+    const docs = readFileSync(join(__dirname, "..", "..", "docs", "policy-pack.md"), "utf8");
+    for (const rule of ALL_RULES) expect(docs).toContain(`| ${rule.id} | ${rule.severity} | ${rule.title}`);
   });
 });
 
