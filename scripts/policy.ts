@@ -66,19 +66,24 @@ function main(): number {
     say(
       `Policy pack: ${ALL_RULES.length} rules on ${stacks.length} stacks (${stacks.join(", ")}), synthesized and checked in ${seconds} s`,
     );
-    const order: FindingStatus[] = ["error", "warning", "suppressed"];
-    for (const status of order) {
+    const headings: Record<FindingStatus, string> = {
+      error: "Errors",
+      warning: "Warnings",
+      unused: "Suppressions that match no finding (delete them)",
+      suppressed: "Suppressed (with their reasons)",
+    };
+    for (const status of Object.keys(headings) as FindingStatus[]) {
       const ofStatus = findings.filter((finding) => finding.status === status);
       if (!ofStatus.length) continue;
       say();
-      say(
-        `${status === "suppressed" ? "Suppressed (with their reasons)" : status === "error" ? "Errors" : "Warnings"}: ${ofStatus.length}`,
-      );
+      say(`${headings[status]}: ${ofStatus.length}`);
       for (const finding of ofStatus) say(`  ${finding.ruleId} ${finding.path}\n      ${finding.text}`);
     }
     const count = (status: FindingStatus) => findings.filter((finding) => finding.status === status).length;
     say();
-    say(`${count("error")} unsuppressed errors, ${count("warning")} warnings, ${count("suppressed")} suppressed`);
+    say(
+      `${count("error")} unsuppressed errors, ${count("warning")} warnings, ${count("unused")} unused suppressions, ${count("suppressed")} suppressed`,
+    );
     return count("error") === 0 ? 0 : 1;
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ALL_RULES } from "../../constructs/policy/all-rules";
 import { findingMessage, parseFindingMessage, statusOf } from "../../constructs/policy/finding";
-import { applyPolicyPack, stackFindings } from "../../constructs/policy/policy-aspect";
+import { applyPolicyPack, checkStack, stackFindings } from "../../constructs/policy/policy-aspect";
 import { markProduction } from "../../constructs/policy/production";
 import { suppressPolicy } from "../../constructs/policy/suppressions";
 import { errorOf, SHIPPED, shipped } from "../helpers/synth";
@@ -78,6 +78,26 @@ describe("the policy aspect", () => {
 });
 
 describe("suppressions", () => {
+  it("that cover no finding are reported as warnings, so they are deleted once the finding is fixed", () => {
+    const { app, stack, owner } = stackWithPlainLogGroup();
+    suppressPolicy(owner, "LAB-LOG1", "fixture: kept forever on purpose");
+    suppressPolicy(owner, "LAB-ENC2", "fixture: no key on purpose");
+    suppressPolicy(owner, "LAB-IMDS1", "fixture: there is no instance here");
+    // A production rule's suppression is not unused in a stack where production rules do not apply.
+    suppressPolicy(owner, "LAB-PROD1", "fixture: production only");
+    applyPolicyPack(app);
+    const annotations = annotationsAfterFullSynth(stack).filter(
+      (annotation) => parseFindingMessage(annotation.message)?.status === "unused",
+    );
+    expect(annotations.map(({ constructPath, level, message }) => [constructPath, level, message])).toEqual([
+      [
+        "policy-fixture/Logs",
+        "@cdktf/warn",
+        "[LAB-IMDS1] unused: this suppression matches no finding in the stack; delete it (its reason: fixture: there is no instance here)",
+      ],
+    ]);
+  });
+
   it("need a reason of at least 10 characters", () => {
     const { owner } = stackWithPlainLogGroup();
     expect(errorOf(() => suppressPolicy(owner, "LAB-LOG1", "  too short "))).toBe(
@@ -138,12 +158,14 @@ describe("production stacks", () => {
 });
 
 describe("the shipped deployments", () => {
-  it.each(SHIPPED)("%s has no unsuppressed policy error or warning", (name) => {
-    const unsuppressed = shipped(name)
-      .stacks.all.flatMap((stack) => stackFindings(stack))
+  it.each(SHIPPED)("%s has no unsuppressed policy error or warning, and no suppression that covers nothing", (name) => {
+    const checks = shipped(name).stacks.all.map((stack) => checkStack(stack));
+    const unsuppressed = checks
+      .flatMap((check) => check.findings)
       .filter((finding) => statusOf(finding) !== "suppressed")
       .map(findingMessage);
     expect(unsuppressed).toEqual([]);
+    expect(checks.flatMap((check) => check.unusedSuppressions)).toEqual([]);
   });
 
   it("suppress only with reasons that say why, or which review finding will remove them", () => {

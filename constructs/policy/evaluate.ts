@@ -3,8 +3,15 @@ import type { Finding } from "./finding";
 import type { PolicyRule } from "./rule";
 import type { SynthesizedStack } from "./synthesized-stack";
 
-/** The reason a finding of `ruleId` at construct `path` is suppressed, or undefined. */
-export type SuppressionLookup = (path: string, ruleId: string) => string | undefined;
+/** Where a suppression was declared and why. */
+export interface SuppressionMatch {
+  /** Construct path of the construct the suppression was declared on. */
+  readonly at: string;
+  readonly reason: string;
+}
+
+/** The suppression that covers a finding of `ruleId` at construct `path`, or undefined. */
+export type SuppressionLookup = (path: string, ruleId: string) => SuppressionMatch | undefined;
 
 const noSuppressions: SuppressionLookup = () => undefined;
 
@@ -19,13 +26,15 @@ export function evaluateStack(
     for (const resource of stack.resources) {
       if (resource.mode !== "resource" || !rule.resourceTypes.includes(resource.type)) continue;
       for (const problem of rule.check(resource, stack)) {
+        const suppression = suppressionOf(resource.path, rule.id);
         findings.push({
           rule,
           stack: stack.name,
           path: resource.path,
           address: resource.address,
           problem,
-          suppressedBecause: suppressionOf(resource.path, rule.id),
+          suppressedBecause: suppression?.reason,
+          suppressedAt: suppression?.at,
         });
       }
     }

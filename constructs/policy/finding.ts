@@ -13,10 +13,15 @@ export interface Finding {
   readonly problem: string;
   /** The reason given where the finding is suppressed; undefined when it counts. */
   readonly suppressedBecause?: string;
+  /** Construct path the suppression was declared on (the resource or one of its ancestors). */
+  readonly suppressedAt?: string;
 }
 
-/** `error`/`warning` per the rule's severity, `suppressed` whatever the severity when a reason covers it. */
-export type FindingStatus = "error" | "warning" | "suppressed";
+/**
+ * `error`/`warning` per the rule's severity, `suppressed` whatever the severity when a reason covers
+ * it; `unused` marks a suppression that covers no finding (reported as a warning, to be deleted).
+ */
+export type FindingStatus = "error" | "warning" | "suppressed" | "unused";
 
 export function statusOf(finding: Finding): FindingStatus {
   return finding.suppressedBecause !== undefined ? "suppressed" : finding.rule.severity;
@@ -33,6 +38,11 @@ export function findingMessage(finding: Finding): string {
   return `[${finding.rule.id}] ${status}: ${finding.rule.title}: ${finding.problem} (${finding.address}). ${tail}`;
 }
 
+/** The warning for a suppression that matches nothing in a stack where its rule applies. */
+export function unusedSuppressionMessage(ruleId: string, reason: string): string {
+  return `[${ruleId}] unused: this suppression matches no finding in the stack; delete it (its reason: ${reason})`;
+}
+
 export interface ParsedFindingMessage {
   readonly ruleId: string;
   readonly status: FindingStatus;
@@ -40,6 +50,6 @@ export interface ParsedFindingMessage {
 }
 
 export function parseFindingMessage(message: string): ParsedFindingMessage | undefined {
-  const match = /^\[(LAB-[A-Z0-9]+)\] (error|warning|suppressed): (.*)$/s.exec(message);
+  const match = /^\[(LAB-[A-Z0-9]+)\] (error|warning|suppressed|unused): (.*)$/s.exec(message);
   return match ? { ruleId: match[1], status: match[2] as FindingStatus, text: match[3] } : undefined;
 }

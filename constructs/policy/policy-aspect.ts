@@ -3,34 +3,54 @@ import { AnnotationMetadataEntryType, Aspects, TerraformStack, type App, type IA
 import type { IConstruct } from "constructs";
 import { ALL_RULES } from "./all-rules";
 import { evaluateStack } from "./evaluate";
-import { findingMessage, statusOf, type Finding } from "./finding";
+import { findingMessage, statusOf, unusedSuppressionMessage, type Finding } from "./finding";
 import { isProductionStack } from "./production";
 import type { PolicyRule } from "./rule";
-import { suppressionReason } from "./suppressions";
+import { suppressionFor, suppressionsIn, type DeclaredSuppression } from "./suppressions";
 import { SynthesizedStack, type TerraformJson } from "./synthesized-stack";
 
 const ANNOTATION_LEVEL = {
   error: AnnotationMetadataEntryType.ERROR,
   warning: AnnotationMetadataEntryType.WARN,
   suppressed: AnnotationMetadataEntryType.INFO,
+  unused: AnnotationMetadataEntryType.WARN,
 } as const;
 
-/** The findings of one stack, with suppressions read from its construct tree. */
-export function stackFindings(stack: TerraformStack, rules: readonly PolicyRule[] = ALL_RULES): Finding[] {
+/** What the pack found in one stack. */
+export interface StackCheck {
+  readonly findings: Finding[];
+  /** Suppressions of rules that apply to the stack which cover none of its findings. */
+  readonly unusedSuppressions: DeclaredSuppression[];
+}
+
+/** Runs the rules on one stack, with suppressions read from its construct tree. */
+export function checkStack(stack: TerraformStack, rules: readonly PolicyRule[] = ALL_RULES): StackCheck {
   // The JSON that synth writes (with cdktf's `//` metadata naming each resource's construct path).
   const json = stack.toTerraform() as TerraformJson;
   const constructsByPath = new Map(stack.node.findAll().map((construct) => [construct.node.path, construct]));
   const synthesized = new SynthesizedStack(stack.node.id, json, isProductionStack(stack, json));
-  return evaluateStack(synthesized, rules, (path, ruleId) => {
+  const findings = evaluateStack(synthesized, rules, (path, ruleId) => {
     const construct = constructsByPath.get(path);
-    return construct ? suppressionReason(construct, ruleId) : undefined;
+    return construct ? suppressionFor(construct, ruleId) : undefined;
   });
+  const used = new Set(findings.map((finding) => `${finding.rule.id} ${finding.suppressedAt}`));
+  const applies = (ruleId: string) => rules.some((rule) => rule.id === ruleId && (!rule.productionOnly || synthesized.production));
+  const unusedSuppressions = suppressionsIn(stack).filter(
+    (suppression) => applies(suppression.ruleId) && !used.has(`${suppression.ruleId} ${suppression.at}`),
+  );
+  return { findings, unusedSuppressions };
+}
+
+/** The findings of one stack. */
+export function stackFindings(stack: TerraformStack, rules: readonly PolicyRule[] = ALL_RULES): Finding[] {
+  return checkStack(stack, rules).findings;
 }
 
 /**
  * Runs the rules when cdktf synthesizes a stack. An unsuppressed error becomes an error annotation on
  * the resource's construct, which fails `cdktf synth` (and `app.synth()`) with the rule, the path and
- * the fix; a warning is printed; a suppressed finding is printed as info with its reason.
+ * the fix; a warning is printed; a suppressed finding is printed as info with its reason; a
+ * suppression that covers nothing is a warning, so it is deleted once its finding is fixed.
  */
 export class PolicyAspect implements IAspect {
   constructor(private readonly rules: readonly PolicyRule[] = ALL_RULES) {}
@@ -38,10 +58,15 @@ export class PolicyAspect implements IAspect {
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
     const constructsByPath = new Map(node.node.findAll().map((construct) => [construct.node.path, construct]));
-    for (const finding of stackFindings(node, this.rules)) {
+    const { findings, unusedSuppressions } = checkStack(node, this.rules);
+    // Metadata without a stack trace: the trace would point at this aspect, not at the resource.
+    for (const finding of findings) {
       const target = constructsByPath.get(finding.path) ?? node;
-      // Metadata without a stack trace: the trace would point at this aspect, not at the resource.
       target.node.addMetadata(ANNOTATION_LEVEL[statusOf(finding)], findingMessage(finding));
+    }
+    for (const suppression of unusedSuppressions) {
+      const target = constructsByPath.get(suppression.at) ?? node;
+      target.node.addMetadata(ANNOTATION_LEVEL.unused, unusedSuppressionMessage(suppression.ruleId, suppression.reason));
     }
   }
 }

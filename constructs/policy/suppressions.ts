@@ -1,6 +1,7 @@
 // Suppressing a rule on a construct (and what it contains), always with a reason that the reports list.
 import type { IConstruct } from "constructs";
 import { ruleById } from "./all-rules";
+import type { SuppressionMatch } from "./evaluate";
 
 const SUPPRESSION_METADATA = "lab:policy-suppression";
 const MINIMUM_REASON_LENGTH = 10;
@@ -8,6 +9,11 @@ const MINIMUM_REASON_LENGTH = 10;
 interface Suppression {
   readonly ruleId: string;
   readonly reason: string;
+}
+
+/** A suppression as declared: on which construct, for which rule, why. */
+export interface DeclaredSuppression extends Suppression {
+  readonly at: string;
 }
 
 /**
@@ -28,11 +34,22 @@ export function suppressPolicy(scope: IConstruct, ruleId: string, reason: string
   scope.node.addMetadata(SUPPRESSION_METADATA, { ruleId, reason: trimmed } satisfies Suppression);
 }
 
-/** The reason `ruleId` is suppressed on `construct` or one of its ancestors (nearest first), or undefined. */
-export function suppressionReason(construct: IConstruct, ruleId: string): string | undefined {
+/** The suppression of `ruleId` on `construct` or its nearest ancestor that has one, or undefined. */
+export function suppressionFor(construct: IConstruct, ruleId: string): SuppressionMatch | undefined {
   for (const scope of [construct, ...construct.node.scopes.slice(0, -1).reverse()]) {
     const found = scope.node.metadata.find((entry) => entry.type === SUPPRESSION_METADATA && (entry.data as Suppression).ruleId === ruleId);
-    if (found) return (found.data as Suppression).reason;
+    if (found) return { at: scope.node.path, reason: (found.data as Suppression).reason };
   }
   return undefined;
+}
+
+/** Every suppression declared on `scope` or under it. */
+export function suppressionsIn(scope: IConstruct): DeclaredSuppression[] {
+  return scope.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === SUPPRESSION_METADATA)
+        .map((entry) => ({ ...(entry.data as Suppression), at: construct.node.path })),
+    );
 }
