@@ -50,10 +50,10 @@ export function stackFindings(stack: TerraformStack, rules: readonly PolicyRule[
  * Runs the rules when cdktf synthesizes a stack. An unsuppressed error becomes an error annotation on
  * the resource's construct, which fails `cdktf synth` (and `app.synth()`) with the rule, the path and
  * the fix; a warning is printed; a suppressed finding is printed as info with its reason; a
- * suppression that covers nothing is a warning, so it is deleted once its finding is fixed.
+ * suppression that covers nothing is a warning, so it is deleted once its finding is fixed. The
+ * stack is visited before its children, so the rules see the stack as it is when synthesis starts:
+ * an aspect that changes resources further down the tree runs after this one.
  */
-// The stack is visited before its children, so the rules see the stack as it is when synthesis starts;
-// an aspect that changes resources further down the tree runs after this one.
 export class PolicyAspect implements IAspect {
   constructor(private readonly rules: readonly PolicyRule[] = ALL_RULES) {}
 
