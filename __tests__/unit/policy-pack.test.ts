@@ -112,6 +112,19 @@ describe("suppressions", () => {
     );
   });
 
+  it("can cover only the findings whose problem names a given text", () => {
+    const { stack, owner } = stackWithPlainLogGroup();
+    suppressPolicy(owner, "LAB-ENC2", "only the kms_key_id problem", { onlyWhere: "kms_key_id" });
+    suppressPolicy(owner, "LAB-LOG1", "only a problem this log group does not have", { onlyWhere: "statement Other" });
+    expect(stackFindings(stack).map((finding) => [finding.rule.id, statusOf(finding)])).toEqual([
+      ["LAB-ENC2", "suppressed"],
+      ["LAB-LOG1", "error"],
+    ]);
+    expect(errorOf(() => suppressPolicy(owner, "LAB-LOG1", "a reason long enough", { onlyWhere: " " }))).toBe(
+      "Policy suppression of LAB-LOG1 at policy-fixture/Logs: onlyWhere is empty; name the text of the findings it covers, or leave it out",
+    );
+  });
+
   it("cover the construct and what it contains, for the named rule only", () => {
     const { stack, owner } = stackWithPlainLogGroup();
     suppressPolicy(owner, "LAB-LOG1", "covers the log group under Logs");
@@ -176,7 +189,7 @@ describe("the shipped deployments", () => {
     );
     expect([...reasons].sort()).toEqual([
       "LAB-DMS1: open: real-account-review finding 7 (ssl_mode require authenticates no server)",
-      "LAB-IAM1: AttachToTheVpc: Lambda manages the function's VPC network interfaces with these actions under its execution role; AWS's AWSLambdaVPCAccessExecutionRole grants them on *",
+      "LAB-IAM1: Lambda manages the function's VPC network interfaces with these actions under its execution role; AWS's AWSLambdaVPCAccessExecutionRole grants them on *",
       "LAB-IAM2: open: real-account-review finding 10 (DMS service-role trust without confused-deputy conditions)",
       "LAB-PROD3: open: real-account-review finding 2 (prod clusters without prevent_destroy)",
       "LAB-PROD3: open: real-account-review finding 2 (prod data key without prevent_destroy, removed by a lab destroy)",

@@ -10,8 +10,8 @@ export interface SuppressionMatch {
   readonly reason: string;
 }
 
-/** The suppression that covers a finding of `ruleId` at construct `path`, or undefined. */
-export type SuppressionLookup = (path: string, ruleId: string) => SuppressionMatch | undefined;
+/** The suppression that covers a finding of `ruleId` at construct `path` with this problem, or undefined. */
+export type SuppressionLookup = (path: string, ruleId: string, problem: string) => SuppressionMatch | undefined;
 
 const noSuppressions: SuppressionLookup = () => undefined;
 
@@ -26,7 +26,7 @@ export function evaluateStack(
     for (const resource of stack.resources) {
       if (resource.mode !== "resource" || !rule.resourceTypes.includes(resource.type)) continue;
       for (const problem of rule.check(resource, stack)) {
-        const suppression = suppressionOf(resource.path, rule.id);
+        const suppression = suppressionOf(resource.path, rule.id, problem);
         findings.push({
           rule,
           stack: stack.name,

@@ -29,9 +29,9 @@ export function checkStack(stack: TerraformStack, rules: readonly PolicyRule[] =
   const json = stack.toTerraform() as TerraformJson;
   const constructsByPath = new Map(stack.node.findAll().map((construct) => [construct.node.path, construct]));
   const synthesized = new SynthesizedStack(stack.node.id, json, isProductionStack(stack, json));
-  const findings = evaluateStack(synthesized, rules, (path, ruleId) => {
+  const findings = evaluateStack(synthesized, rules, (path, ruleId, problem) => {
     const construct = constructsByPath.get(path);
-    return construct ? suppressionFor(construct, ruleId) : undefined;
+    return construct ? suppressionFor(construct, ruleId, problem) : undefined;
   });
   const used = new Set(findings.map((finding) => `${finding.rule.id} ${finding.suppressedAt}`));
   const applies = (ruleId: string) => rules.some((rule) => rule.id === ruleId && (!rule.productionOnly || synthesized.production));

@@ -9,6 +9,17 @@ const MINIMUM_REASON_LENGTH = 10;
 interface Suppression {
   readonly ruleId: string;
   readonly reason: string;
+  /** Only findings whose problem contains this text. @default every finding of the rule */
+  readonly onlyWhere?: string;
+}
+
+export interface SuppressionOptions {
+  /**
+   * Covers only the findings whose problem contains this text, e.g. `statement AttachToTheVpc` for
+   * one statement of a policy, so a new problem elsewhere in the same resource still fails.
+   * @default every finding of the rule on the construct and under it
+   */
+  readonly onlyWhere?: string;
 }
 
 /** A suppression as declared: on which construct, for which rule, why. */
@@ -21,7 +32,7 @@ export interface DeclaredSuppression extends Suppression {
  * finding is still reported (as suppressed, with the reason) by `cdktf synth` and `npm run policy`.
  * Reasons for work still to do start with `open:` so they are easy to find.
  */
-export function suppressPolicy(scope: IConstruct, ruleId: string, reason: string): void {
+export function suppressPolicy(scope: IConstruct, ruleId: string, reason: string, options: SuppressionOptions = {}): void {
   if (!ruleById(ruleId)) {
     throw new Error(`Policy suppression at ${scope.node.path}: ${ruleId} is not a rule of the policy pack (see docs/policy-pack.md)`);
   }
@@ -31,13 +42,20 @@ export function suppressPolicy(scope: IConstruct, ruleId: string, reason: string
       `Policy suppression of ${ruleId} at ${scope.node.path} needs a reason of at least ${MINIMUM_REASON_LENGTH} characters, got ${JSON.stringify(reason)}; say why the finding is acceptable or what finding will fix it`,
     );
   }
-  scope.node.addMetadata(SUPPRESSION_METADATA, { ruleId, reason: trimmed } satisfies Suppression);
+  if (options.onlyWhere !== undefined && !options.onlyWhere.trim()) {
+    throw new Error(
+      `Policy suppression of ${ruleId} at ${scope.node.path}: onlyWhere is empty; name the text of the findings it covers, or leave it out`,
+    );
+  }
+  scope.node.addMetadata(SUPPRESSION_METADATA, { ruleId, reason: trimmed, onlyWhere: options.onlyWhere } satisfies Suppression);
 }
 
-/** The suppression of `ruleId` on `construct` or its nearest ancestor that has one, or undefined. */
-export function suppressionFor(construct: IConstruct, ruleId: string): SuppressionMatch | undefined {
+/** The suppression of `ruleId` covering `problem` on `construct` or its nearest ancestor that has one, or undefined. */
+export function suppressionFor(construct: IConstruct, ruleId: string, problem: string): SuppressionMatch | undefined {
+  const covers = (suppression: Suppression) =>
+    suppression.ruleId === ruleId && (suppression.onlyWhere === undefined || problem.includes(suppression.onlyWhere));
   for (const scope of [construct, ...construct.node.scopes.slice(0, -1).reverse()]) {
-    const found = scope.node.metadata.find((entry) => entry.type === SUPPRESSION_METADATA && (entry.data as Suppression).ruleId === ruleId);
+    const found = scope.node.metadata.find((entry) => entry.type === SUPPRESSION_METADATA && covers(entry.data as Suppression));
     if (found) return { at: scope.node.path, reason: (found.data as Suppression).reason };
   }
   return undefined;
