@@ -1,5 +1,6 @@
 // The CDKTF app: one set of stacks for every deployment file in variables/.
 import { App } from "cdktf";
+import { applyPolicyPack } from "./constructs/policy/policy-aspect";
 import { buildLab } from "./stacks/build-lab";
 import { DeploymentFileError } from "./variables/load";
 import { readRuntimeSettings } from "./variables/runtime";
@@ -15,4 +16,7 @@ try {
   }
   throw error;
 }
+// The policy pack runs on every stack the app holds at this point, whoever added it above: an
+// unsuppressed error fails synth with the rule, the construct path and the fix.
+applyPolicyPack(app);
 app.synth();

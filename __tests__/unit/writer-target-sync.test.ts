@@ -140,12 +140,17 @@ describe.each(deployments)("writer-target sync of %s-lab", (name) => {
     }
   });
 
-  it("is assumed by Lambda only", () => {
+  it("is assumed by Lambda only, acting for this account", () => {
     const roles = resourcesOfType(synth, "aws_iam_role");
+    const { accountId } = dataRef(lab);
     for (const { sync } of syncsOf(lab)) {
       const trust = referenced(synth, roles[lab.getLogicalId(sync.role)].assume_role_policy);
       expect(trust.statement).toEqual([
-        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+        },
       ]);
     }
   });

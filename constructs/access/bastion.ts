@@ -98,15 +98,11 @@ export class Bastion extends Construct {
         // DMS describe calls support no resource-level permissions.
         {
           sid: "DescribeDms",
-          actions: [
-            "dms:DescribeReplicationTasks",
-            "dms:DescribeReplicationInstances",
-            "dms:DescribeEndpoints",
-            "dms:DescribeConnections",
-            "dms:DescribeTableStatistics",
-          ],
+          actions: ["dms:DescribeReplicationTasks", "dms:DescribeReplicationInstances", "dms:DescribeEndpoints", "dms:DescribeConnections"],
           resources: ["*"],
         },
+        // Unlike the calls above, DescribeTableStatistics takes a task ARN (resource type ReplicationTask).
+        { sid: "ReadTaskStatistics", actions: ["dms:DescribeTableStatistics"], resources: [dmsArn("task")] },
         {
           sid: "RunOnlyThisLabsTasks",
           actions: ["dms:StartReplicationTask", "dms:StopReplicationTask", "dms:ReloadTables"],

@@ -58,7 +58,14 @@ export class WriterTargetSync extends Construct {
     });
 
     const assumeRole = new DataAwsIamPolicyDocument(this, "AssumeRole", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+          // Lambda acting for this account only (the confused-deputy condition, as on the db-ops role).
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [environment.accountId] }],
+        },
+      ],
     });
     this.role = new IamRole(this, "Role", {
       name,

@@ -9,6 +9,7 @@ import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
+import { suppressPolicy } from "../policy/suppressions";
 
 export const POSTGRES_PORT = 5432;
 
@@ -144,6 +145,7 @@ export class AuroraPostgres extends Construct {
       lifecycle: { ignoreChanges: ["engine_version"] },
       tags: nameTag(name),
     });
+    suppressPolicy(this.cluster, "LAB-PROD3", "open: real-account-review finding 2 (prod clusters without prevent_destroy)");
     this.writerEndpoint = this.cluster.endpoint;
     this.masterUserSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
 

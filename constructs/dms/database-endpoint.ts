@@ -7,6 +7,7 @@ import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
 import type { EndpointSecret } from "./endpoint-secret";
 import type { SecretsAccessRole } from "./secrets-access-role";
+import { suppressPolicy } from "../policy/suppressions";
 
 export interface DatabaseEndpointProps {
   /** Endpoint identifier, e.g. `dev-source`. */
@@ -67,5 +68,6 @@ export class DatabaseEndpoint extends Construct {
       tags: nameTag(props.name),
     });
     this.endpointArn = this.endpoint.endpointArn;
+    suppressPolicy(this.endpoint, "LAB-DMS1", "open: real-account-review finding 7 (ssl_mode require authenticates no server)");
   }
 }

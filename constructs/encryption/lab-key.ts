@@ -5,6 +5,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
 import { nameTag } from "../naming";
+import { suppressPolicy } from "../policy/suppressions";
 
 const EVENTBRIDGE = "events.amazonaws.com";
 
@@ -83,6 +84,11 @@ export class LabKey extends Construct {
       policy: policy.json,
       tags: nameTag(props.name),
     });
+    suppressPolicy(
+      this.key,
+      "LAB-PROD3",
+      "open: real-account-review finding 2 (prod data key without prevent_destroy, removed by a lab destroy)",
+    );
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
     this.alias = new KmsAlias(this, "Alias", { name: `alias/${props.name}`, targetKeyId: this.key.keyId });
