@@ -354,7 +354,7 @@ def _cdc_latency_sink(backend: Any, task: Any) -> Callable[[float, float], None]
         cloudwatch_backends[backend.account_id][backend.region_name].put_metric_data(
             "AWS/DMS",
             [
-                {"MetricName": name, "Value": str(value), "Unit": "Seconds", "Dimensions": dimensions}
+                {"MetricName": name, "Value": float(value), "Unit": "Seconds", "Dimensions": dimensions}
                 for name, value in (("CDCLatencySource", source_seconds), ("CDCLatencyTarget", target_seconds))
             ],
         )

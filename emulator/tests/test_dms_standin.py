@@ -627,3 +627,30 @@ def test_a_user_granted_rds_replication_replicates_and_one_without_it_cannot(
     dms.stop_replication_task(ReplicationTaskArn=granted)
     wait_status(dms, granted, "stopped")
     dms.delete_replication_task(ReplicationTaskArn=granted)
+
+
+@pytest.mark.correction("dms_replication_tasks_replicate")
+def test_cdc_latency_is_published_as_dms_publishes_it() -> None:
+    """The engine's sink writes AWS/DMS CDCLatencySource/Target with DMS's two dimensions into moto's CloudWatch."""
+    from types import SimpleNamespace
+
+    from moto.cloudwatch.models import cloudwatch_backends
+    from moto_fixes.dms import _cdc_latency_sink
+
+    account, region = "123456789012", "eu-central-1"
+    instance_arn = f"arn:aws:dms:{region}:{account}:rep:INSTANCE"
+    backend = SimpleNamespace(
+        account_id=account, region_name=region, replication_instances={instance_arn: SimpleNamespace(id="lab-dms")}
+    )
+    task = SimpleNamespace(
+        arn=f"arn:aws:dms:{region}:{account}:task:TASKRESOURCEID", replication_instance_arn=instance_arn
+    )
+
+    _cdc_latency_sink(backend, task)(0.25, 1.5)
+
+    data = [d for d in cloudwatch_backends[account][region].metric_data if d.namespace == "AWS/DMS"]
+    assert sorted((d.name, d.value) for d in data) == [("CDCLatencySource", 0.25), ("CDCLatencyTarget", 1.5)]
+    assert {(dim.name, dim.value) for dim in data[0].dimensions} == {
+        ("ReplicationInstanceIdentifier", "lab-dms"),
+        ("ReplicationTaskIdentifier", "TASKRESOURCEID"),
+    }

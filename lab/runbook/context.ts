@@ -9,7 +9,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { labNames, type LabNames } from "../../stacks/lab-names";
 import { loadDeployment } from "../../variables/load";
-import { PROJECT_ROOT } from "../../variables/runtime";
+import { PROJECT_ROOT, readRuntimeSettings } from "../../variables/runtime";
 import type { Deployment } from "../../variables/schema";
 import { EmulatorProcess } from "../emulator-process";
 
@@ -19,7 +19,8 @@ export class UsageError extends Error {}
 /** The lab is not there to act on: one line, exit 1. */
 export class NotDeployedError extends Error {}
 
-export const VARIABLES_DIR = join(PROJECT_ROOT, "variables");
+/** The deployment files: `LAB_VARIABLES_DIR`, as for `cdktf synth`, @default "<project>/variables". */
+export const VARIABLES_DIR = readRuntimeSettings().variablesDir;
 export const LOCAL_WORK_DIR = join(PROJECT_ROOT, ".lab");
 
 export interface AwsClients {
