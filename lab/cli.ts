@@ -1,4 +1,4 @@
-// The lab's commands: `up` (npm start), `plan` and `down` for the local lab; status, seed, test-connection, start, stop for any deployment.
+// The lab's commands: `up` (npm start), `plan`, `down` and `destroy` for the local lab; the runbook's commands for any deployment.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EmulatorProcess, type EmulatorRecord } from "./emulator-process";
@@ -122,7 +122,8 @@ async function up(): Promise<number> {
   say();
   say("Next:");
   say("  npm run lab:plan      plan every local stack against the running emulator (expect no changes)");
-  say("  npm run lab:down      destroy the stacks and stop the emulator");
+  say("  npm run lab -- seed   the runbook: seed, test-connection, start, status, verify, cutover, stop, psql");
+  say("  npm run lab:down      stop the emulator: the lab and its databases go with it (lab:destroy runs cdktf destroy first)");
   say("  README.md             the data path, the runbook, and deploying dev or prod to a real account");
   return 0;
 }
@@ -141,6 +142,26 @@ async function plan(): Promise<number> {
   return diff.code;
 }
 
+/** Stops every task and drops its slots, as on a real account before a destroy. */
+async function stopTasks(url: string): Promise<void> {
+  say("Stopping every task and dropping its replication slots (stop --final)...");
+  await stopEverything(createContext(loadNamedDeployment(LOCAL_DEPLOYMENT), say, { url }, deploymentFileOf(LOCAL_DEPLOYMENT))).catch(
+    (error: unknown) => say(`  skipped: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
+async function stopEmulator(emulator: EmulatorProcess, running: EmulatorRecord): Promise<void> {
+  await emulator.stop();
+  forgetLocalState();
+  rmSync(OUTPUTS_FILE, { force: true });
+  say(`Emulator pid ${running.pid} stopped with its PostgreSQL servers and data directories. The local lab is down.`);
+}
+
+/**
+ * Everything the local lab made lives in the emulator's process and the PostgreSQL servers it started, so stopping
+ * it leaves nothing; the state of stacks that no longer exist anywhere is dropped. `lab:destroy` goes through
+ * `cdktf destroy` first, as on a real account (the integration tier proves that path on every run).
+ */
 async function down(): Promise<number> {
   const emulator = new EmulatorProcess(WORK_DIR);
   const running = findEmulator(emulator);
@@ -149,10 +170,21 @@ async function down(): Promise<number> {
     say("Nothing to take down: no local lab emulator is running.");
     return 0;
   }
-  say("Stopping every task and dropping its replication slot (stop --final) before the destroy...");
-  await stopEverything(
-    createContext(loadNamedDeployment(LOCAL_DEPLOYMENT), say, { url: running.url }, deploymentFileOf(LOCAL_DEPLOYMENT)),
-  ).catch((error: unknown) => say(`  skipped: ${error instanceof Error ? error.message : String(error)}`));
+  await stopTasks(running.url);
+  await stopEmulator(emulator, running);
+  return 0;
+}
+
+/** `cdktf destroy` of every local stack, then the emulator stopped: a real account's teardown, rehearsed. */
+async function destroyLab(): Promise<number> {
+  const emulator = new EmulatorProcess(WORK_DIR);
+  const running = findEmulator(emulator);
+  if (!running) {
+    forgetLocalState();
+    say("Nothing to destroy: no local lab emulator is running.");
+    return 0;
+  }
+  await stopTasks(running.url);
   say(`Destroying the '${LOCAL_DEPLOYMENT}' stacks on the emulator at ${running.url}...`);
   const destroy = await run(CDKTF, ["destroy", "*", "--auto-approve", "--skip-provider-lock"], {
     cwd: PROJECT_ROOT,
@@ -162,15 +194,12 @@ async function down(): Promise<number> {
   if (destroy.code !== 0) {
     say(`cdktf destroy failed (exit ${destroy.code}); the Terraform error is above. Stopping the emulator anyway (it keeps nothing).`);
   }
-  await emulator.stop();
-  forgetLocalState();
-  rmSync(OUTPUTS_FILE, { force: true });
-  say(`Emulator pid ${running.pid} stopped. The local lab is down.`);
+  await stopEmulator(emulator, running);
   return destroy.code;
 }
 
 /** The local lab's own commands (the `local` deployment on the emulator). */
-const localCommands: Record<string, () => Promise<number>> = { up, plan, down };
+const localCommands: Record<string, () => Promise<number>> = { up, plan, down, destroy: destroyLab };
 
 /** The migration runbook, for any deployment (`--deployment`, default local). */
 const runbookCommands: Record<string, (context: RunbookContext, options: CommandOptions) => Promise<number>> = {
