@@ -50,7 +50,7 @@ export async function review(argv: readonly string[]): Promise<number> {
     plans.push(redactStackPlan(stack.id, await planStack(stack, environment)));
   }
   const result = buildReview({ deployment: deployment.name, plans, lookup: synthesized.lookup });
-  const markdown = renderMarkdown(result);
+  const markdown = renderMarkdown(result, { limit: options.limit });
   if (options.out) write(options.out, markdown, "Review");
   else process.stdout.write(markdown);
   if (options.full) write(options.full, renderMarkdown(result, { level: "full" }), "Full review");

@@ -2,7 +2,7 @@
 import { countsLine } from "./counts";
 import type { JsonValue } from "./json-value";
 import type { Review, StackReview } from "./review";
-import type { ReviewedChange } from "./review-model";
+import { KNOWN_AFTER_APPLY, type ReviewedChange } from "./review-model";
 import type { Finding } from "./rules/rule";
 
 /** GitHub refuses comments over 65,536 characters; this leaves room for the workflow's marker and notes. */
@@ -101,9 +101,13 @@ function changeDetail(change: ReviewedChange, withValues: boolean): string[] {
   if (change.actionReason) lines.push(`  - why: ${code(change.actionReason)}`);
   if (change.replacePaths.length) lines.push(`  - forces replacement: ${change.replacePaths.map(code).join(", ")}`);
   if (withValues) {
+    // A replacement makes every computed attribute unknown: one line names them all.
+    const unknown = change.attributeChanges.filter((attribute) => attribute.after === KNOWN_AFTER_APPLY);
     for (const attribute of change.attributeChanges) {
-      lines.push(`  - ${code(attribute.path)}: ${shown(attribute.before)} → ${shown(attribute.after)}`);
+      if (attribute.after !== KNOWN_AFTER_APPLY)
+        lines.push(`  - ${code(attribute.path)}: ${shown(attribute.before)} → ${shown(attribute.after)}`);
     }
+    if (unknown.length) lines.push(`  - known after apply: ${unknown.map((attribute) => code(attribute.path)).join(", ")}`);
   } else if (change.changedPaths.length) {
     const listed = change.changedPaths.slice(0, PATH_LIMIT).map(code).join(", ");
     const more = change.changedPaths.length > PATH_LIMIT ? ` and ${change.changedPaths.length - PATH_LIMIT} more` : "";
@@ -149,9 +153,16 @@ function renderAt(review: Review, level: DetailLevel): string {
   }
   lines.push(...provisionalLines(review));
   const details = review.stacks.flatMap((stack) => stackDetail(stack, flagged, level));
-  if (details.length) {
-    const note = level === "full" ? "" : ` (detail level \`${level}\`: less than the full report, to fit a comment)`;
-    lines.push("", `### Changes${note}`, ...details);
+  const note = level === "full" ? "" : ` (detail level \`${level}\`: less than the full report, to fit a comment)`;
+  if (details.length) lines.push("", `### Changes${note}`, ...details);
+  const changeCount = review.stacks.reduce((sum, stack) => sum + stack.changes.length, 0);
+  if (level === "findings" && changeCount > 0) {
+    lines.push(
+      "",
+      `### Changes${note}`,
+      "",
+      `Per-resource detail of ${changeCount} changes left out for size; the full report (\`--full\`) has it.`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

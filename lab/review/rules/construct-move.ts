@@ -23,7 +23,7 @@ export const constructMove: RiskRule = {
           change,
           `${change.address} is destroyed and ${sameStack ? "" : `${twin.stack}'s `}${to.address} created under the same name: the construct was renamed or moved, and the object behind it is replaced, not kept.`,
           sameStack
-            ? `keep the state: \`moveTo\` in cdktf, or \`moved { from = ${change.address}  to = ${to.address} }\``
+            ? `keep the state: \`moveTo\` in cdktf, or a \`moved\` block from \`${change.address}\` to \`${to.address}\``
             : `keep the state: \`terraform state mv\` between the two stacks' states before applying, or move the construct back`,
         ),
       ];

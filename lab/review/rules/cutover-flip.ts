@@ -3,7 +3,8 @@ import { stringAt } from "../json-value";
 import { findingFor, managedChanges, type RiskRule } from "./rule";
 
 const DB_URL_PARAMETER = /^\/[^/]+\/app\/db_url$/;
-const VALUE_ATTRIBUTES = ["value", "insecure_value"];
+// `value` follows `insecure_value` (known only after apply), so the one that carries the URL comes first.
+const VALUE_ATTRIBUTES = ["insecure_value", "value"];
 
 export const cutoverFlip: RiskRule = {
   id: "LAB-CUT1",

@@ -6,6 +6,7 @@ import type { Severity } from "../severity";
 interface DataHolder {
   readonly severity: Severity;
   readonly loses: string;
+  /** What to do when a change replaces it; a destroy gets DESTROY_ADVICE. */
   readonly advice: string;
 }
 
@@ -34,6 +35,9 @@ const HOLDERS: Readonly<Record<string, DataHolder>> = {
   },
 };
 
+const DESTROY_ADVICE =
+  "if the construct was renamed or moved, keep its state (`moveTo` or a `moved` block); if the destroy is meant, make sure nothing still needs what it holds (take a snapshot first)";
+
 export const dataLoss: RiskRule = {
   id: "LAB-DATA1",
   category: "data loss",
@@ -43,7 +47,8 @@ export const dataLoss: RiskRule = {
     managedChanges(plans).flatMap(({ stack, change }) => {
       const holder = HOLDERS[change.type];
       if (!holder || !removesObject(change.kind)) return [];
-      const verb = change.kind === "replace" ? "Replacing" : "Destroying";
-      return [findingFor(dataLoss, stack, change, `${verb} it loses ${holder.loses}.`, holder.advice, holder.severity)];
+      if (change.kind === "replace")
+        return [findingFor(dataLoss, stack, change, `Replacing it loses ${holder.loses}.`, holder.advice, holder.severity)];
+      return [findingFor(dataLoss, stack, change, `Destroying it loses ${holder.loses}.`, DESTROY_ADVICE, holder.severity)];
     }),
 };
