@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmulatorProcess } from "../lab/emulator-process";
-import { changeKind } from "../lab/review/change-kind";
+import { actingChanges } from "../lab/review/acting-changes";
+import { planFingerprint } from "../lab/review/fingerprint";
 import type { JsonValue } from "../lab/review/json-value";
 import type { PlanJson, ResourceChangeJson } from "../lab/review/plan-json";
 import { planStack, synthesizeDeployment, type SynthesizedDeployment } from "../lab/review/plan-deployment";
@@ -139,9 +140,7 @@ function trimDrift(drift: ResourceChangeJson): ResourceChangeJson {
 
 /** What the review engine reads: managed changes that do something, the drift on them, output names. */
 function trim(plan: PlanJson): PlanJson {
-  const acts = (change: ResourceChangeJson) =>
-    change.mode === "managed" && (changeKind(change.change.actions) !== "no-op" || change.previous_address !== undefined);
-  const changes = (plan.resource_changes ?? []).filter(acts);
+  const changes = actingChanges(plan);
   const addresses = new Set(changes.map((change) => change.address));
   return {
     format_version: plan.format_version,
@@ -171,6 +170,7 @@ function writeFixture(fixture: ReviewFixture): string {
     deployment: fixture.deployment,
     plans: trimmed.plans.map(({ stack, plan }) => redactStackPlan(stack, plan)),
     lookup: fixture.lookup,
+    fingerprint: planFingerprint(trimmed.plans),
   });
   const markdown = renderMarkdown(review);
   writeFileSync(join(FIXTURES, `${fixture.scenario}.md`), markdown);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findingsDocument } from "../../lab/review/findings-json";
+import { planFingerprint } from "../../lab/review/fingerprint";
 import { parsePlanJson } from "../../lab/review/plan-json";
 import { redactStackPlan } from "../../lab/review/redact";
 import { renderMarkdown } from "../../lab/review/render-markdown";
@@ -15,7 +16,8 @@ function reviewOfFixture(scenario: string): { review: Review; fixture: ReviewFix
   const text = readFileSync(join(FIXTURES, `${scenario}.plans.json`), "utf8");
   const fixture = JSON.parse(text) as ReviewFixture;
   const plans = fixture.plans.map(({ stack, plan }) => redactStackPlan(stack, parsePlanJson(plan, `${scenario}/${stack}`)));
-  return { review: buildReview({ deployment: fixture.deployment, plans, lookup: fixture.lookup }), fixture, text };
+  const fingerprint = planFingerprint(fixture.plans);
+  return { review: buildReview({ deployment: fixture.deployment, plans, lookup: fixture.lookup, fingerprint }), fixture, text };
 }
 
 /** What each scenario must show, besides matching its Markdown: the rules that fire (id and physical name), and the stacks marked provisional. */

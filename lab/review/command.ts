@@ -7,6 +7,7 @@ import { LOCAL_WORK_DIR, loadNamedDeployment, NotDeployedError } from "../runboo
 import { terraformEnvironment } from "../terraform-cli";
 import { parseReviewArguments } from "./arguments";
 import { findingsDocument } from "./findings-json";
+import { planFingerprint } from "./fingerprint";
 import { planStack, synthesizeDeployment } from "./plan-deployment";
 import { redactStackPlan } from "./redact";
 import { buildReview } from "./review";
@@ -47,9 +48,14 @@ export async function review(argv: readonly string[]): Promise<number> {
   const plans = [];
   for (const stack of synthesized.stacks) {
     progress(`Planning ${stack.id} (terraform plan -out, then show -json)...`);
-    plans.push(redactStackPlan(stack.id, await planStack(stack, environment)));
+    plans.push({ stack: stack.id, plan: await planStack(stack, environment) });
   }
-  const result = buildReview({ deployment: deployment.name, plans, lookup: synthesized.lookup });
+  const result = buildReview({
+    deployment: deployment.name,
+    plans: plans.map(({ stack, plan }) => redactStackPlan(stack, plan)),
+    lookup: synthesized.lookup,
+    fingerprint: planFingerprint(plans),
+  });
   const markdown = renderMarkdown(result, { limit: options.limit });
   if (options.out) write(options.out, markdown, "Review");
   else process.stdout.write(markdown);

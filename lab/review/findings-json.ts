@@ -5,6 +5,8 @@ export interface FindingsDocument {
   readonly deployment: string;
   /** The worst severity found, or null when no rule fired. */
   readonly highest: string | null;
+  /** The reviewed plans' fingerprint, or null when none was computed. */
+  readonly fingerprint: string | null;
   readonly findings: readonly {
     readonly ruleId: string;
     readonly severity: string;
@@ -20,6 +22,7 @@ export function findingsDocument(review: Review): FindingsDocument {
   return {
     deployment: review.deployment,
     highest: review.highest ?? null,
+    fingerprint: review.fingerprint ?? null,
     findings: review.findings.map((finding) => ({
       ruleId: finding.ruleId,
       severity: finding.severity,

@@ -72,6 +72,7 @@ function header(review: Review): string[] {
     const provisional = stack.provisional.length ? " (provisional)" : "";
     lines.push(`| ${code(stack.stack)}${provisional} | ${countsLine(stack.counts)} |`);
   }
+  if (review.fingerprint) lines.push("", `Plans reviewed: ${code(review.fingerprint)}`);
   return lines;
 }
 

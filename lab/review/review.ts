@@ -10,7 +10,7 @@ import { highestSeverity, severityRank, type Severity } from "./severity";
 export interface StackReview {
   readonly stack: string;
   readonly counts: ChangeCounts;
-  /** Managed changes that do something (anything but no-op, or a no-op that moves). */
+  /** Managed changes that do something (anything but no-op, or a no-op that moves or imports). */
   readonly changes: readonly ReviewedChange[];
   readonly drift: readonly ReviewedChange[];
   readonly outputChanges: readonly ReviewedOutputChange[];
@@ -24,6 +24,8 @@ export interface Review {
   /** Worst first, then in stack order and by address. */
   readonly findings: readonly Finding[];
   readonly highest?: Severity;
+  /** Of the raw plans (fingerprint.ts), when the caller computed one. */
+  readonly fingerprint?: string;
 }
 
 export interface ReviewInput {
@@ -34,11 +36,14 @@ export interface ReviewInput {
   readonly lookup?: { readonly labStack: string; readonly migrationStack: string; readonly names: readonly string[] };
   /** @default RISK_RULES */
   readonly rules?: readonly RiskRule[];
+  /** The raw plans' fingerprint, shown in the header. @default none shown */
+  readonly fingerprint?: string;
 }
 
+/** A change worth listing: it alters, moves or imports the object. */
 function acts(change: ReviewedChange): boolean {
   if (change.mode !== "managed") return false;
-  return change.kind !== "no-op" || (change.previousAddress !== undefined && change.previousAddress !== change.address);
+  return change.kind !== "no-op" || change.importing || (change.previousAddress !== undefined && change.previousAddress !== change.address);
 }
 
 export function buildReview(input: ReviewInput): Review {
@@ -66,5 +71,6 @@ export function buildReview(input: ReviewInput): Review {
     })),
     findings,
     highest: highestSeverity(findings.map((finding) => finding.severity)),
+    fingerprint: input.fingerprint,
   };
 }
