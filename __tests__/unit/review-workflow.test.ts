@@ -1,7 +1,8 @@
 // The plan-review workflow, checked offline: the structure GitHub requires, and what matters here (triggers, permissions, pinned actions, OIDC, the sticky comment's marker).
 import Ajv from "ajv";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseReviewArguments } from "../../lab/review/arguments";
@@ -157,5 +158,79 @@ describe(".github/workflows/plan.yml", () => {
     const result = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
+  });
+
+  /**
+   * Runs a step's script in a scratch folder with a stand-in `gh` that answers the comment listing
+   * with `existingIds` and records every other call.
+   */
+  function runStep(
+    name: string,
+    existingIds: string,
+    files: Record<string, string>,
+  ): { calls: string[]; status: number | null; stderr: string } {
+    const script = steps.find((step) => step.name === name)?.run ?? "";
+    const folder = mkdtempSync(join(tmpdir(), "plan-workflow-"));
+    mkdirSync(join(folder, "bin"));
+    mkdirSync(join(folder, ".lab", "pr-review"), { recursive: true });
+    for (const [file, content] of Object.entries(files)) writeFileSync(join(folder, ".lab", "pr-review", file), content);
+    const log = join(folder, "gh-calls");
+    writeFileSync(
+      join(folder, "bin", "gh"),
+      `#!/bin/bash\nif [[ " $* " == *" --paginate "* ]]; then printf '%s' "$EXISTING_IDS"; exit 0; fi\necho "$*" >> ${JSON.stringify(log)}\n`,
+    );
+    chmodSync(join(folder, "bin", "gh"), 0o755);
+    const result = spawnSync("bash", ["--norc", "--noprofile", "-c", script.replace(/\$\{\{[^}]*\}\}/g, "x")], {
+      cwd: folder,
+      encoding: "utf8",
+      env: {
+        PATH: `${join(folder, "bin")}:${process.env.PATH}`,
+        EXISTING_IDS: existingIds,
+        MARKER: job.env?.MARKER,
+        DEPLOYMENTS: "dev, prod",
+        PR_NUMBER: "7",
+        GITHUB_REPOSITORY: "owner/repo",
+      },
+    });
+    let calls: string[] = [];
+    try {
+      calls = readFileSync(log, "utf8").trim().split("\n");
+    } catch {
+      calls = [];
+    }
+    return { calls, status: result.status, stderr: result.stderr };
+  }
+
+  const reports = { "dev.md": "## Plan review: `dev`\n", "prod.md": "## Plan review: `prod`\n" };
+
+  it("updates the first comment carrying the marker in place", () => {
+    const { calls, status, stderr } = runStep("One comment, updated in place", "101\n202", reports);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(calls).toEqual(["api --method PATCH repos/owner/repo/issues/comments/101 -F body=@.lab/pr-review/comment.md"]);
+  });
+
+  it("writes a new comment when none carries the marker", () => {
+    const { calls, status } = runStep("One comment, updated in place", "", reports);
+    expect(status).toBe(0);
+    expect(calls).toEqual(["api --method POST repos/owner/repo/issues/7/comments -F body=@.lab/pr-review/comment.md"]);
+  });
+
+  // GitHub's runners have jq; a machine without it cannot run this step (the CI script does not install it).
+  const hasJq = spawnSync("jq", ["--version"]).status === 0;
+  it.skipIf(!hasJq)("labels the pull request with the worst severity of all deployments and removes the other risk labels", () => {
+    const findings = (...severities: string[]) => JSON.stringify({ findings: severities.map((severity) => ({ severity })) });
+    const { calls, status } = runStep("Label by the highest severity", "", {
+      "dev.json": findings("medium"),
+      "prod.json": findings("low", "high"),
+    });
+    expect(status).toBe(0);
+    expect(calls).toEqual([
+      "pr edit 7 --remove-label plan-risk:critical",
+      "pr edit 7 --remove-label plan-risk:medium",
+      "pr edit 7 --remove-label plan-risk:low",
+      "pr edit 7 --remove-label plan-risk:none",
+      "pr edit 7 --add-label plan-risk:high",
+    ]);
   });
 });
