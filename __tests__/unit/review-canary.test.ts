@@ -110,6 +110,6 @@ describe("redaction", () => {
 
   it("quotes the cutover's new URL as sensitive when it carries a password", () => {
     const cutover = review.findings.find((finding) => finding.ruleId === "LAB-CUT1");
-    expect(cutover?.message).toContain("to (sensitive)");
+    expect(cutover?.message).toContain("to `(sensitive)`");
   });
 });

@@ -169,7 +169,7 @@ describe("LAB-SEC2 encryption weakened", () => {
     expect(findings.map((finding) => finding.message.split(":")[1].split(".")[0].trim())).toEqual([
       "storage encryption is off",
       "kms_key_id is removed (AWS-managed key or none)",
-      "ssl_mode goes verify-full → require",
+      "ssl_mode goes `verify-full` → `require`",
     ]);
   });
 
@@ -263,7 +263,7 @@ describe("LAB-CUT1 cutover flip", () => {
         parameter("postgresql://target:5432/demo_db"),
       ),
     );
-    expect(finding.message).toContain("from postgresql://source:5432/demo_db to postgresql://target:5432/demo_db");
+    expect(finding.message).toContain("from `postgresql://source:5432/demo_db` to `postgresql://target:5432/demo_db`");
   });
 
   it("stays quiet when only the description changes, and for another parameter", () => {

@@ -34,7 +34,7 @@ export const cutoverFlip: RiskRule = {
           cutoverFlip,
           stack,
           change,
-          `Cutover: the application's database URL changes from ${before} to ${after}; applications switch at their next read.`,
+          `Cutover: the application's database URL changes from \`${before}\` to \`${after}\`; applications switch at their next read.`,
           "merge only at cutover: after `lab verify` passes and writes to the old database have stopped (docs/cutover.md)",
         ),
       ];

@@ -33,10 +33,10 @@ function weakenings(change: ReviewedChange): string[] {
   const sslBefore = stringAt(before, "ssl_mode");
   if (sslAfter && SSL_MODES.includes(sslAfter)) {
     const lowered = sslBefore && SSL_MODES.indexOf(sslAfter) < SSL_MODES.indexOf(sslBefore);
-    if (lowered || (creating && sslAfter === "none")) found.push(`ssl_mode goes ${sslBefore ?? "(new)"} → ${sslAfter}`);
+    if (lowered || (creating && sslAfter === "none")) found.push(`ssl_mode goes \`${sslBefore ?? "(new)"}\` → \`${sslAfter}\``);
   }
   const forceAfter = forceSsl(after);
-  if (forceSsl(before) === "1" && forceAfter !== "1") found.push(`rds.force_ssl goes 1 → ${forceAfter ?? "(unset)"}`);
+  if (forceSsl(before) === "1" && forceAfter !== "1") found.push(`rds.force_ssl goes \`1\` → \`${forceAfter ?? "(unset)"}\``);
   return found;
 }
 

@@ -57,7 +57,7 @@ export const ingressWidened: RiskRule = {
           ingressWidened,
           stack,
           change,
-          `Ingress widened to ${cidr}: the lab's security groups admit only their exact peers (security-group references or exact CIDRs).`,
+          `Ingress widened to \`${cidr}\`: the lab's security groups admit only their exact peers (security-group references or exact CIDRs).`,
           "admit the peer's security group or its exact CIDR instead; never 0.0.0.0/0",
           severityOf(cidr),
         ),
