@@ -132,15 +132,15 @@ function stackDetail(stack: StackReview, flagged: ReadonlySet<string>, level: De
   if (stack.outputChanges.length) {
     lines.push(`- outputs: ${stack.outputChanges.map((output) => `${code(output.name)} (${output.kind})`).join(", ")}`);
   }
-  if (stack.drift.length) {
+  // Drift follows its resource: listed when the resource is, with values when the resource has them.
+  const drift = stack.drift.filter((entry) => keepsUnflagged || isFlagged(entry));
+  if (drift.length) {
     lines.push(
       "",
       `Drift outside Terraform on resources this plan changes (Terraform found it while refreshing ${code(stack.stack)}):`,
       "",
     );
-    for (const drift of stack.drift) {
-      lines.push(...changeDetail(drift, level === "full" || level === "paths" || (flaggedValues && isFlagged(drift))));
-    }
+    for (const entry of drift) lines.push(...changeDetail(entry, isFlagged(entry) ? flaggedValues : unflaggedValues));
   }
   return lines;
 }
