@@ -10,6 +10,7 @@ import { createContext, deploymentFileOf, loadNamedDeployment, type RunbookConte
 import { cutover } from "./runbook/cutover";
 import { psql } from "./runbook/psql";
 import { verify } from "./runbook/verify";
+import { review } from "./review/command";
 import { run, terraformEnvironment } from "./terraform-cli";
 
 const LOCAL_DEPLOYMENT = "local";
@@ -217,6 +218,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // The AWS SDK warns on every command that its releases after January 2027 will need Node 22; the
   // lab pins its SDK versions exactly, so the notice says nothing about this install.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  if (argv[0] === "review") return review(argv.slice(1));
   const local = localCommands[argv[0] ?? ""];
   if (local) {
     if (argv.length > 1) throw new UsageError(`${argv[0]} acts on the local lab only and takes no options; got ${argv.slice(1).join(" ")}`);
