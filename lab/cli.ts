@@ -224,7 +224,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (argv.length > 1) throw new UsageError(`${argv[0]} acts on the local lab only and takes no options; got ${argv.slice(1).join(" ")}`);
     return local();
   }
-  const parsed = parseArguments(argv, [...Object.keys(localCommands), ...Object.keys(runbookCommands)]);
+  const parsed = parseArguments(argv, [...Object.keys(localCommands), ...Object.keys(runbookCommands), "review"]);
   const context = createContext(loadNamedDeployment(parsed.deployment), say, undefined, deploymentFileOf(parsed.deployment));
   return runbookCommands[parsed.command](context, parsed.options);
 }
