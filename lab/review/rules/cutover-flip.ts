@@ -35,7 +35,7 @@ export const cutoverFlip: RiskRule = {
           stack,
           change,
           `Cutover: the application's database URL changes from \`${before}\` to \`${after}\`; applications switch at their next read.`,
-          "merge only at cutover: after `lab verify` passes and writes to the old database have stopped (docs/cutover.md)",
+          "do not merge this flip: run `npm run lab -- cutover`, which freezes the source, drains CDC and verifies before it flips, and records the same setting (an already gated cutover plans no change here; docs/cutover.md)",
         ),
       ];
     }),
