@@ -11,8 +11,12 @@ function forwardCommand(region: string, bastionId: string, host: string, localPo
   return `aws ssm start-session --region ${region} --target ${bastionId} --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=${host},portNumber=5432,localPortNumber=${localPort}`;
 }
 
+/**
+ * psql through the forwarded port, verifying the server as DMS does: `host` is the name on the certificate, `hostaddr`
+ * where the tunnel listens (libpq checks the certificate against `host` and connects to `hostaddr`).
+ */
 function psqlHint(localPort: number, side: DatabaseSide): string {
-  return `Then, in another terminal: psql "host=localhost port=${localPort} sslmode=require dbname=${side.database.databaseName} user=${side.database.masterUsername}"`;
+  return `Then, in another terminal: psql "host=${side.serverHostName} hostaddr=127.0.0.1 port=${localPort} sslmode=verify-full sslrootcert=certificates/rds-global-bundle.pem dbname=${side.database.databaseName} user=${side.database.masterUsername}"`;
 }
 
 export function addLabOutputs(stack: LabStack): void {
@@ -42,7 +46,8 @@ export function addLabOutputs(stack: LabStack): void {
       const port = FORWARDED_PORTS[side.role];
       output(
         `${side.role}_port_forward_command`,
-        forwardCommand(region, bastion.instanceId, side.endpointDnsName, port),
+        // The bastion is in the DMS VPC, where the cluster endpoint answers with the interface endpoint.
+        forwardCommand(region, bastion.instanceId, side.serverHostName, port),
         psqlHint(port, side),
       );
     }
