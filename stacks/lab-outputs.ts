@@ -27,9 +27,17 @@ export function addLabOutputs(stack: LabStack): void {
   output("kms_key_arn", stack.encryptionKey.keyArn, "Customer-managed key of this deployment");
   output("replication_instance_arn", stack.replicationInstance.instanceArn, "DMS replication instance");
   for (const { role, database, endpointDnsName, secret, endpoint } of [stack.source, stack.target]) {
-    output(`${role}_cluster_endpoint`, database.writerEndpoint, `Writer endpoint of the ${role} cluster (reachable only inside its VPC)`);
+    output(
+      `${role}_cluster_endpoint`,
+      database.writerEndpoint,
+      `Writer endpoint of the ${role} cluster, the name on its certificate: inside the DMS VPC it resolves to the interface endpoint (host for DMS, db-ops and psql with verify-full)`,
+    );
     output(`${role}_master_secret_arn`, database.masterUserSecretArn, `RDS-managed master secret of the ${role} (ARN only)`);
-    output(`${role}_endpoint_dns`, endpointDnsName, `Interface endpoint to the ${role} database (host for DMS and psql)`);
+    output(
+      `${role}_endpoint_dns`,
+      endpointDnsName,
+      `Interface endpoint to the ${role} database (not on the server's certificate: verify-ca at most on this name)`,
+    );
     output(`${role}_dms_secret_arn`, secret.secretArn, `DMS ${role} endpoint secret (ARN only; the runbook writes its value)`);
     output(`${role}_endpoint_arn`, endpoint.endpointArn, `DMS ${role} endpoint`);
   }
