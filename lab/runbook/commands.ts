@@ -136,7 +136,7 @@ export function connectionHints(message: string): string[] {
     );
   if (/does not match host name|hostname mismatch|not in the cert|server certificate for .* does not match/i.test(message))
     hints.push(
-      "TLS: verify-full checks the host name: the secret's host must be the cluster endpoint (not the interface endpoint's name), answered in the DMS VPC by the side's private hosted zone",
+      "TLS: verify-full checks the host name: the secret's host must be the cluster endpoint (not the interface endpoint's name), answered in the DMS VPC by the side's private hosted zone; a secret written before the move to verify-full gets it at its next rotation (aws secretsmanager rotate-secret --secret-id <name>/dms/<side>)",
     );
   if (/could not translate host name|NXDOMAIN|Name or service not known|getaddrinfo/i.test(message))
     hints.push(
