@@ -19,6 +19,7 @@ import { readConfig, type Side } from "../../functions/db-ops/config";
 import type { Connect, QueryResult } from "../../functions/db-ops/connect";
 import { createHandler } from "../../functions/db-ops/handler";
 import { bundleDbOps } from "../../functions/db-ops/bundle";
+import { readRdsCaBundle } from "../../certificates/rds-ca-bundle";
 
 const ARN = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbC123`;
 const DB_OPS_ENV: NodeJS.ProcessEnv = {
@@ -704,6 +705,8 @@ describe("bundleDbOps", () => {
       expect(unexpected).toEqual([]);
       expect(required).not.toContain("pg");
       expect(source).not.toMatch(/^\s*(import|export)\s/m);
+      // The RDS CA bundle travels in the code (as a string literal), so the function verifies servers with no file to find.
+      expect(source).toContain(JSON.stringify(readRdsCaBundle()));
 
       // The runtime provides @aws-sdk/*; the project's node_modules stands in for it here.
       symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(dir, "node_modules"), "dir");
