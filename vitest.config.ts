@@ -1,8 +1,16 @@
 // Test tiers: `unit` (synthesized JSON, pure functions), `terraform` (offline validate) and
 // `integration` (the real provider against the local emulator). `npm test` runs all three.
+import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // A `.pem` import is the file's text, as esbuild's text loader makes it in the function bundles.
+  plugins: [
+    {
+      name: "pem-as-text",
+      load: (id: string) => (id.endsWith(".pem") ? `export default ${JSON.stringify(readFileSync(id, "utf8"))};` : undefined),
+    },
+  ],
   test: {
     include: ["__tests__/**/*.test.ts"],
     environment: "node",

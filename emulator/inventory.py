@@ -205,6 +205,16 @@ def inventory(endpoint: str, deployment: str, region: str) -> dict[str, list[str
         "ssm_parameters",
         [p["Name"] for p in ssm.describe_parameters()["Parameters"] if p["Name"].startswith(f"/{deployment}/")],
     )
+    add(
+        "dms_certificates",
+        [
+            c["CertificateIdentifier"]
+            for c in dms.describe_certificates()["Certificates"]
+            if c["CertificateIdentifier"].startswith(prefix)
+        ],
+    )
+    route53 = client("route53")
+    add("hosted_zones", [z["Name"] for z in route53.list_hosted_zones()["HostedZones"] if z["Name"].startswith(prefix)])
     return found
 
 

@@ -20,6 +20,8 @@ export function bundleFunction(entry: string, outDir: string, external: readonly
     format: "cjs",
     // The runtime ships AWS SDK v3; bundling it would only bloat the asset.
     external: ["@aws-sdk/*", ...external],
+    // A certificate bundle is imported as its text (certificates/pem.d.ts).
+    loader: { ".pem": "text" },
     minify: false,
     sourcemap: false,
     logLevel: "silent",

@@ -16,6 +16,7 @@ const EMULATED_SERVICES = [
   "kms",
   "lambda",
   "rds",
+  "route53",
   "s3",
   "secretsmanager",
   "sns",

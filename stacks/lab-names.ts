@@ -25,6 +25,8 @@ export interface LabNames {
   readonly target: LabSideNames;
   /** DMS replication instance identifier. */
   readonly replicationInstance: string;
+  /** Prefix of the DMS certificate identifier of the RDS CA bundle (the bundle's hash prefix follows). */
+  readonly rdsCaCertificate: string;
   /** Role DMS assumes to read the endpoint secrets. */
   readonly dmsSecretsRole: string;
   readonly bastion: string;
@@ -60,6 +62,7 @@ export function labNames(deploymentName: string): LabNames {
     source: sideNames(deploymentName, "source"),
     target: sideNames(deploymentName, "target"),
     replicationInstance: physicalName(deploymentName, "dms"),
+    rdsCaCertificate: physicalName(deploymentName, "rds-ca"),
     dmsSecretsRole: physicalName(deploymentName, "dms-secrets"),
     bastion: physicalName(deploymentName, "bastion"),
     databaseOperations: physicalName(deploymentName, "db-ops"),

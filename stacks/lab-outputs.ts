@@ -11,8 +11,12 @@ function forwardCommand(region: string, bastionId: string, host: string, localPo
   return `aws ssm start-session --region ${region} --target ${bastionId} --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=${host},portNumber=5432,localPortNumber=${localPort}`;
 }
 
+/**
+ * psql through the forwarded port, verifying the server as DMS does: `host` is the name on the certificate, `hostaddr`
+ * where the tunnel listens (libpq checks the certificate against `host` and connects to `hostaddr`).
+ */
 function psqlHint(localPort: number, side: DatabaseSide): string {
-  return `Then, in another terminal: psql "host=localhost port=${localPort} sslmode=require dbname=${side.database.databaseName} user=${side.database.masterUsername}"`;
+  return `Then, in another terminal: psql "host=${side.serverHostName} hostaddr=127.0.0.1 port=${localPort} sslmode=verify-full sslrootcert=certificates/rds-global-bundle.pem dbname=${side.database.databaseName} user=${side.database.masterUsername}"`;
 }
 
 export function addLabOutputs(stack: LabStack): void {
@@ -23,9 +27,17 @@ export function addLabOutputs(stack: LabStack): void {
   output("kms_key_arn", stack.encryptionKey.keyArn, "Customer-managed key of this deployment");
   output("replication_instance_arn", stack.replicationInstance.instanceArn, "DMS replication instance");
   for (const { role, database, endpointDnsName, secret, endpoint } of [stack.source, stack.target]) {
-    output(`${role}_cluster_endpoint`, database.writerEndpoint, `Writer endpoint of the ${role} cluster (reachable only inside its VPC)`);
+    output(
+      `${role}_cluster_endpoint`,
+      database.writerEndpoint,
+      `Writer endpoint of the ${role} cluster, the name on its certificate: inside the DMS VPC it resolves to the interface endpoint (host for DMS, db-ops and psql with verify-full)`,
+    );
     output(`${role}_master_secret_arn`, database.masterUserSecretArn, `RDS-managed master secret of the ${role} (ARN only)`);
-    output(`${role}_endpoint_dns`, endpointDnsName, `Interface endpoint to the ${role} database (host for DMS and psql)`);
+    output(
+      `${role}_endpoint_dns`,
+      endpointDnsName,
+      `Interface endpoint to the ${role} database (not on the server's certificate: verify-ca at most on this name)`,
+    );
     output(`${role}_dms_secret_arn`, secret.secretArn, `DMS ${role} endpoint secret (ARN only; the runbook writes its value)`);
     output(`${role}_endpoint_arn`, endpoint.endpointArn, `DMS ${role} endpoint`);
   }
@@ -42,7 +54,8 @@ export function addLabOutputs(stack: LabStack): void {
       const port = FORWARDED_PORTS[side.role];
       output(
         `${side.role}_port_forward_command`,
-        forwardCommand(region, bastion.instanceId, side.endpointDnsName, port),
+        // The bastion is in the DMS VPC, where the cluster endpoint answers with the interface endpoint.
+        forwardCommand(region, bastion.instanceId, side.serverHostName, port),
         psqlHint(port, side),
       );
     }

@@ -2,6 +2,7 @@
 import type { Construct } from "constructs";
 import { Bastion } from "../constructs/access/bastion";
 import { DatabaseSide } from "../constructs/database/database-side";
+import { RdsCaCertificate } from "../constructs/dms/rds-ca-certificate";
 import { ReplicationInstance } from "../constructs/dms/replication-instance";
 import { SecretsAccessRole } from "../constructs/dms/secrets-access-role";
 import { DmsServiceRoleLookup } from "../constructs/dms/service-roles";
@@ -31,6 +32,7 @@ export class LabStack extends DeploymentStack {
   readonly dmsNetwork: LabNetwork;
   readonly targetNetwork: LabNetwork;
   readonly dmsServiceEndpoints: ServiceEndpoints;
+  readonly rdsCaCertificate: RdsCaCertificate;
   readonly source: DatabaseSide;
   readonly target: DatabaseSide;
   readonly replicationInstance: ReplicationInstance;
@@ -67,6 +69,8 @@ export class LabStack extends DeploymentStack {
       name: names.dmsSecretsRole,
       encryptionKey: this.encryptionKey,
     });
+    // Both DMS endpoints verify their server against the RDS CA bundle.
+    this.rdsCaCertificate = new RdsCaCertificate(this, "RdsCaCertificate", { name: names.rdsCaCertificate });
     const side = (id: string, role: "source" | "target", databaseNetwork: LabNetwork) =>
       new DatabaseSide(this, id, {
         role,
@@ -79,6 +83,7 @@ export class LabStack extends DeploymentStack {
         acceptanceRequired: deployment.privateLink.acceptanceRequired,
         secretRecoveryWindowDays: deployment.secrets.recoveryWindowDays,
         dmsSecretsAccess,
+        serverCertificate: this.rdsCaCertificate,
       });
     this.source = side("Source", "source", this.onPremNetwork);
     this.target = side("Target", "target", this.targetNetwork);

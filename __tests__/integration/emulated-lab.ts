@@ -147,9 +147,10 @@ export class EmulatedLab {
     await this.secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(value) }));
   }
 
-  /** Where a DNS name leads on port 5432, as the emulator follows it. */
-  async resolve(host: string): Promise<Resolution> {
-    const response = await fetch(`${this.url}/_emulator/resolve?host=${encodeURIComponent(host)}&port=5432`);
+  /** Where a DNS name leads on port 5432, as the emulator follows it (from `vpcId`: its private hosted zones first). */
+  async resolve(host: string, vpcId?: string): Promise<Resolution> {
+    const vpc = vpcId ? `&vpc=${encodeURIComponent(vpcId)}` : "";
+    const response = await fetch(`${this.url}/_emulator/resolve?host=${encodeURIComponent(host)}&port=5432${vpc}`);
     return (await response.json()) as Resolution;
   }
 

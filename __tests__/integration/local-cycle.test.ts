@@ -128,7 +128,11 @@ describe.sequential("the local deployment on the emulator", () => {
             .catch(() => undefined);
           return value?.username ? value : undefined;
         });
-        expect(secret).toMatchObject({ username: `dms_${role}`, host: outputs[`${role}_endpoint_dns`], port: 5432, dbname: "demo_db" });
+        // The cluster's own name (on its certificate, for verify-full), answered in the DMS VPC with the interface endpoint.
+        expect(secret).toMatchObject({ username: `dms_${role}`, host: outputs[`${role}_cluster_endpoint`], port: 5432, dbname: "demo_db" });
+        const fromDmsVpc = await lab.resolve(outputs[`${role}_cluster_endpoint`], outputs.dms_vpc_id);
+        expect(fromDmsVpc.chain[0]).toMatch(/^private hosted zone /);
+        expect(fromDmsVpc.chain).toContainEqual(expect.stringMatching(/^vpc endpoint /));
         expect((await lab.masterCredentials(`local-${role}`)).username).not.toBe(secret.username);
       }
       const lines: string[] = [];
@@ -164,7 +168,7 @@ describe.sequential("the local deployment on the emulator", () => {
   );
 
   it(
-    "from the host and from a function in the DMS VPC, SQL runs through the source interface endpoint's name; an empty target group breaks it",
+    "from the host (by the interface endpoint's name) and from a function in the DMS VPC (by the cluster's name), SQL runs through the source interface endpoint; an empty target group breaks it",
     async () => {
       const lab = await labOf();
       const master = await lab.masterCredentials("local-source");

@@ -36,9 +36,6 @@ const withoutBastion = synthesizeLab(
   }),
 );
 
-const dnsName = (lab: LabStack, path: LabStack["source"]["privateLink"]) =>
-  ref(lab, path.interfaceEndpoint, "aws_vpc_endpoint", "dns_entry[0].dns_name");
-
 describe.each(deployments)("bastion of %s-lab", (name) => {
   const { deployment, stacks, lab: synth } = shipped(name);
   const lab = stacks.lab;
@@ -108,18 +105,23 @@ describe.each(deployments)("bastion of %s-lab", (name) => {
     expect(userData.trimEnd().split("\n").pop()).toBe("exit 1");
   });
 
-  it("outputs its id and the port-forwarding commands to both interface endpoints", () => {
+  it("outputs its id and the port-forwarding commands to both clusters' names, with a psql hint that verifies the server", () => {
     const instanceId = ref(lab, bastion.instance, "aws_instance", "id");
     expect(synth.output?.bastion_id?.value).toBe(instanceId);
-    for (const [output, path] of [
-      ["source_port_forward_command", lab.source.privateLink],
-      ["target_port_forward_command", lab.target.privateLink],
+    for (const [output, side] of [
+      ["source_port_forward_command", lab.source],
+      ["target_port_forward_command", lab.target],
     ] as const) {
       const command = String(synth.output?.[output]?.value);
+      const clusterEndpoint = ref(lab, side.database.cluster, "aws_rds_cluster", "endpoint");
       expect(command).toMatch(/^aws ssm start-session /);
       expect(command).toContain(`--target ${instanceId}`);
       expect(command).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
-      expect(command).toContain(`host=${dnsName(lab, path)},portNumber=5432`);
+      // The bastion resolves the cluster's name in the DMS VPC, where its private zone answers with the interface endpoint.
+      expect(command).toContain(`host=${clusterEndpoint},portNumber=5432`);
+      expect(synth.output?.[output]?.description).toContain(
+        `psql "host=${clusterEndpoint} hostaddr=127.0.0.1 port=${side.role === "source" ? 15432 : 25432} sslmode=verify-full sslrootcert=certificates/rds-global-bundle.pem`,
+      );
     }
   });
 });

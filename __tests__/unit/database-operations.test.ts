@@ -41,11 +41,11 @@ describe.each(SHIPPED)("database operations of %s-lab", (name) => {
     );
   });
 
-  it("is configured with the interface endpoint names, the secrets' ARNs and the dedicated users, and no credential", () => {
+  it("is configured with the cluster endpoints (the names on the servers' certificates), the secrets' ARNs and the dedicated users, and no credential", () => {
     const variables = (fn.environment as { variables: Record<string, string> }).variables;
     expect(variables).toEqual({
-      SOURCE_HOST: expect.stringContaining("aws_vpc_endpoint."),
-      TARGET_HOST: expect.stringContaining("aws_vpc_endpoint."),
+      SOURCE_HOST: ref(lab, lab.source.database.cluster, "aws_rds_cluster", "endpoint"),
+      TARGET_HOST: ref(lab, lab.target.database.cluster, "aws_rds_cluster", "endpoint"),
       DB_PORT: "5432",
       SOURCE_DATABASE: "demo_db",
       TARGET_DATABASE: "demo_db",

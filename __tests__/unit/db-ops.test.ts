@@ -19,11 +19,12 @@ import { readConfig, type Side } from "../../functions/db-ops/config";
 import type { Connect, QueryResult } from "../../functions/db-ops/connect";
 import { createHandler } from "../../functions/db-ops/handler";
 import { bundleDbOps } from "../../functions/db-ops/bundle";
+import { readRdsCaBundle } from "../../certificates/rds-ca-bundle";
 
 const ARN = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbC123`;
 const DB_OPS_ENV: NodeJS.ProcessEnv = {
-  SOURCE_HOST: "vpce-0source.vpce-svc-0aaa.eu-west-1.vpce.amazonaws.com",
-  TARGET_HOST: "vpce-0target.vpce-svc-0bbb.eu-west-1.vpce.amazonaws.com",
+  SOURCE_HOST: "dev-source.cluster-c0ffee.eu-west-1.rds.amazonaws.com",
+  TARGET_HOST: "dev-target.cluster-c0ffee.eu-west-1.rds.amazonaws.com",
   SOURCE_DATABASE: "demo_db",
   TARGET_DATABASE: "demo_db",
   SOURCE_MASTER_SECRET_ARN: ARN("rds!cluster-source"),
@@ -374,10 +375,10 @@ describe("db-ops rotation: createSecret", () => {
     for (const c of [";", ":", "+", ".", "%", "'", '"', "\\", "/", "@", "`", " "]) expect(request?.ExcludeCharacters).toContain(c);
   });
 
-  it("keeps the current version's connection fields and replaces only the password", async () => {
+  it("keeps the current version's port, user and database, takes the host from configuration, and replaces the password", async () => {
     const current = {
       engine: "aurora-postgresql",
-      host: "other.example",
+      host: "vpce-0old.vpce-svc-0aaa.eu-west-1.vpce.amazonaws.com",
       port: 5433,
       username: "dms_source",
       password: "OldPassw0rd",
@@ -387,7 +388,7 @@ describe("db-ops rotation: createSecret", () => {
 
     await rotation("createSecret");
 
-    expect(valueOf(SOURCE_DMS_ARN, TOKEN)).toEqual({ ...current, password: GENERATED_PASSWORD });
+    expect(valueOf(SOURCE_DMS_ARN, TOKEN)).toEqual({ ...current, host: DB_OPS_ENV.SOURCE_HOST, password: GENERATED_PASSWORD });
   });
 
   it("does nothing on a re-run: the pending value stays, no second password is generated", async () => {
@@ -716,6 +717,8 @@ describe("bundleDbOps", () => {
       expect(unexpected).toEqual([]);
       expect(required).not.toContain("pg");
       expect(source).not.toMatch(/^\s*(import|export)\s/m);
+      // The RDS CA bundle travels in the code (as a string literal), so the function verifies servers with no file to find.
+      expect(source).toContain(JSON.stringify(readRdsCaBundle()));
 
       // The runtime provides @aws-sdk/*; the project's node_modules stands in for it here.
       symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(dir, "node_modules"), "dir");

@@ -49,6 +49,7 @@ function endpointsOf(lab: LabStack) {
       secret: lab.source.secret,
       database: lab.source.database,
       path: lab.source.privateLink,
+      privateName: lab.source.privateName,
     },
     {
       type: "target",
@@ -56,6 +57,7 @@ function endpointsOf(lab: LabStack) {
       secret: lab.target.secret,
       database: lab.target.database,
       path: lab.target.privateLink,
+      privateName: lab.target.privateName,
     },
   ] as const;
 }
@@ -131,16 +133,17 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
     }
   });
 
-  it("points each aurora-postgresql endpoint at its secret and the access role, with TLS required and no credentials inline", () => {
+  it("points each aurora-postgresql endpoint at its secret and the access role, verifying the server with the RDS CA bundle, no credentials inline", () => {
     const endpoints = resourcesOfType(synth, "aws_dms_endpoint");
     expect(Object.keys(endpoints)).toHaveLength(2);
     const accessRoleArns = new Set<unknown>();
-    for (const { type, endpoint, secret, database, path } of endpointsOf(lab)) {
+    for (const { type, endpoint, secret, database, path, privateName } of endpointsOf(lab)) {
       const resource = endpoints[lab.getLogicalId(endpoint.endpoint)];
       expect(resource).toMatchObject({
         endpoint_type: type,
         engine_name: "aurora-postgresql",
-        ssl_mode: "require",
+        ssl_mode: "verify-full",
+        certificate_arn: ref(lab, lab.rdsCaCertificate.certificate, "aws_dms_certificate", "certificate_arn"),
         secrets_manager_arn: ref(lab, secret.secret, "aws_secretsmanager_secret", "arn"),
         secrets_manager_access_role_arn: expect.stringMatching(/^\$\{aws_iam_role\.[^.]+\.arn\}$/),
         kms_key_arn: keyArn,
@@ -148,6 +151,7 @@ describe.each(deployments)("DMS in %s-lab", (name) => {
       });
       for (const inline of ["password", "username", "server_name", "port"]) expect(resource).not.toHaveProperty(inline);
       expect(resource.depends_on).toContain(`aws_vpc_endpoint.${lab.getLogicalId(path.interfaceEndpoint)}`);
+      expect(resource.depends_on).toContain(`aws_route53_record.${lab.getLogicalId(privateName.record)}`);
       accessRoleArns.add(resource.secrets_manager_access_role_arn);
     }
     expect(accessRoleArns.size).toBe(1);

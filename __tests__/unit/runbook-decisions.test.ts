@@ -74,6 +74,16 @@ describe("connectionHints", () => {
     expect(connectionHints("no pg_hba.conf entry ... no encryption")[0]).toMatch(/TLS/);
     expect(connectionHints("something else")).toEqual([]);
   });
+
+  it("tells a wrong CA, a wrong host name and a missing private name apart", () => {
+    expect(connectionHints("SSL error: certificate verify failed")).toEqual([expect.stringMatching(/RDS CA certificate/)]);
+    expect(connectionHints('server certificate for "vpce-1.vpce-svc-2.us-east-1.vpce.amazonaws.com" does not match host name "x"')).toEqual(
+      [expect.stringMatching(/cluster endpoint \(not the interface endpoint's name\)/)],
+    );
+    expect(connectionHints('could not translate host name "dev-source.cluster-1.us-east-1.rds.amazonaws.com"')).toEqual([
+      expect.stringMatching(/private hosted zone/),
+    ]);
+  });
 });
 
 describe("parseArguments", () => {

@@ -4,10 +4,12 @@ import { PrivateLinkPath } from "../connectivity/private-link";
 import { WriterTargetSync } from "../connectivity/writer-target-sync";
 import { DatabaseEndpoint } from "../dms/database-endpoint";
 import { EndpointSecret } from "../dms/endpoint-secret";
+import type { RdsCaCertificate } from "../dms/rds-ca-certificate";
 import type { SecretsAccessRole } from "../dms/secrets-access-role";
 import type { LabKey } from "../encryption/lab-key";
 import type { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
+import { PrivateDatabaseName } from "../network/private-database-name";
 import { AuroraPostgres, type AuroraPostgresSettings } from "./aurora-postgres";
 
 /** Physical names of one side; a separately deployed stack finds the side's resources by them. */
@@ -44,19 +46,23 @@ export interface DatabaseSideProps {
   readonly secretRecoveryWindowDays: number;
   /** The role DMS reads endpoint secrets with; this side grants it its own secret. */
   readonly dmsSecretsAccess: SecretsAccessRole;
+  /** The CA bundle the DMS endpoint verifies the server with. */
+  readonly serverCertificate: RdsCaCertificate;
 }
 
 /**
  * Everything one database brings to the lab, built the same way for source and target: an Aurora
  * PostgreSQL cluster, published through an NLB + endpoint service and consumed through an interface
- * endpoint in the DMS VPC, a function that keeps the NLB on the writer, and the DMS endpoint whose
- * secret names that interface endpoint as its host.
+ * endpoint in the DMS VPC, a function that keeps the NLB on the writer, a private name that makes the
+ * cluster endpoint lead to that interface endpoint inside the DMS VPC, and the DMS endpoint whose secret
+ * names the cluster endpoint as its host, so DMS verifies the name on the server's certificate.
  */
 export class DatabaseSide extends Construct {
   readonly role: "source" | "target";
   readonly database: AuroraPostgres;
   readonly privateLink: PrivateLinkPath;
   readonly writerSync: WriterTargetSync;
+  readonly privateName: PrivateDatabaseName;
   readonly secret: EndpointSecret;
   readonly endpoint: DatabaseEndpoint;
 
@@ -86,9 +92,15 @@ export class DatabaseSide extends Construct {
       privateLink: this.privateLink,
       encryptionKey,
     });
+    this.privateName = new PrivateDatabaseName(this, "PrivateName", {
+      name: `${names.privateLink}-name`,
+      hostName: this.database.writerEndpoint,
+      privateLink: this.privateLink,
+      consumerNetwork: props.consumerNetwork,
+    });
     this.secret = new EndpointSecret(this, "Secret", {
       name: names.dmsSecret,
-      purpose: `DMS ${role} endpoint credentials (host: the ${role} interface endpoint)`,
+      purpose: `DMS ${role} endpoint credentials (host: the ${role} cluster endpoint, through its interface endpoint)`,
       encryptionKey,
       recoveryWindowDays: props.secretRecoveryWindowDays,
     });
@@ -98,6 +110,8 @@ export class DatabaseSide extends Construct {
       endpointType: role,
       database: this.database,
       privateLink: this.privateLink,
+      privateName: this.privateName,
+      serverCertificate: props.serverCertificate,
       secret: this.secret,
       accessRole: props.dmsSecretsAccess,
       encryptionKey,
@@ -109,8 +123,16 @@ export class DatabaseSide extends Construct {
     return this.privateLink.connections;
   }
 
-  /** The host DMS and psql connect to: the interface endpoint's regional DNS name. */
+  /** The interface endpoint's regional DNS name (the RDS certificate does not carry it). */
   get endpointDnsName(): string {
     return this.privateLink.endpointDnsName;
+  }
+
+  /**
+   * The host DMS and db-ops connect to: the cluster endpoint, the name on the server's certificate. Inside
+   * the DMS VPC it resolves to the interface endpoint (privateName).
+   */
+  get serverHostName(): string {
+    return this.privateName.hostName;
   }
 }

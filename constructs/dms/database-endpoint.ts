@@ -5,7 +5,9 @@ import type { PrivateLinkPath } from "../connectivity/private-link";
 import type { AuroraPostgres } from "../database/aurora-postgres";
 import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
+import type { PrivateDatabaseName } from "../network/private-database-name";
 import type { EndpointSecret } from "./endpoint-secret";
+import type { RdsCaCertificate } from "./rds-ca-certificate";
 import type { SecretsAccessRole } from "./secrets-access-role";
 import { suppressPolicy } from "../policy/suppressions";
 
@@ -15,8 +17,12 @@ export interface DatabaseEndpointProps {
   readonly endpointType: "source" | "target";
   /** The database behind the endpoint (its database name). */
   readonly database: AuroraPostgres;
-  /** The path DMS takes: the secret's `host` is this path's interface endpoint DNS name. */
+  /** The path DMS takes: the secret's `host` is the database's own name, which answers with this path's interface endpoint. */
   readonly privateLink: PrivateLinkPath;
+  /** Makes the database's own name lead to the path inside DMS's VPC; DMS must not connect before it does. */
+  readonly privateName: PrivateDatabaseName;
+  /** The CA bundle DMS verifies the server's certificate with. */
+  readonly serverCertificate: RdsCaCertificate;
   /** Holds engine, host, port, username, password, dbname. */
   readonly secret: EndpointSecret;
   /** Lets DMS read `secret`. */
@@ -42,8 +48,15 @@ export const SOURCE_CDC_SETTINGS = {
 } as const;
 
 /**
+ * How DMS checks the server: the certificate must chain to the RDS CA bundle and carry the host name
+ * DMS connected to. The secret's host is the cluster endpoint (the name on the RDS certificate), which
+ * a private hosted zone answers with the interface endpoint inside DMS's VPC (PrivateDatabaseName).
+ */
+export const SERVER_VERIFICATION = "verify-full";
+
+/**
  * With `secrets_manager_arn`, DMS takes server, port and credentials from the secret: the endpoint
- * itself carries no password attribute, and the host is the PrivateLink interface endpoint.
+ * itself carries no password attribute.
  */
 export class DatabaseEndpoint extends Construct {
   readonly endpoint: DmsEndpoint;
@@ -56,15 +69,14 @@ export class DatabaseEndpoint extends Construct {
       endpointType: props.endpointType,
       engineName: "aurora-postgresql",
       databaseName: props.database.databaseName,
-      // TLS on every hop. Not verify-full: through PrivateLink the host is the interface endpoint's
-      // name, which the RDS certificate does not carry.
-      sslMode: "require",
+      sslMode: SERVER_VERIFICATION,
+      certificateArn: props.serverCertificate.certificateArn,
       secretsManagerArn: props.secret.secretArn,
       secretsManagerAccessRoleArn: props.accessRole.roleArn,
       ...(props.endpointType === "source" ? { postgresSettings: SOURCE_CDC_SETTINGS } : {}),
       kmsKeyArn: props.encryptionKey.keyArn,
-      // The endpoint is useless before its path exists and DMS can assume the access role.
-      dependsOn: [props.privateLink.interfaceEndpoint, props.accessRole.policy],
+      // The endpoint is useless before its path and its name exist and DMS can assume the access role.
+      dependsOn: [props.privateLink.interfaceEndpoint, props.privateName.record, props.accessRole.policy],
       tags: nameTag(props.name),
     });
     this.endpointArn = this.endpoint.endpointArn;

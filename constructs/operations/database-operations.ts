@@ -156,8 +156,8 @@ export class DatabaseOperations extends Construct {
       vpcConfig: { subnetIds: props.network.privateSubnetIds, securityGroupIds: [this.connections.securityGroupId] },
       environment: {
         variables: {
-          SOURCE_HOST: source.endpointDnsName,
-          TARGET_HOST: target.endpointDnsName,
+          SOURCE_HOST: source.serverHostName,
+          TARGET_HOST: target.serverHostName,
           DB_PORT: String(source.database.port),
           SOURCE_DATABASE: source.database.databaseName,
           TARGET_DATABASE: target.database.databaseName,
@@ -184,9 +184,10 @@ export class DatabaseOperations extends Construct {
     });
 
     // The first rotation runs when each is created: a deploy ends with both secrets filled. It needs the
-    // path to its database whole (the writer registered in the target group) and the instances up.
+    // path to its database whole (the writer registered in the target group, the cluster's name answered
+    // with the interface endpoint) and the instances up.
     this.rotations = [source, target].map((side) => {
-      const ready: ITerraformDependable[] = [permission, side.writerSync.initialSync, ...side.database.instances];
+      const ready: ITerraformDependable[] = [permission, side.writerSync.initialSync, side.privateName.record, ...side.database.instances];
       return new SecretsmanagerSecretRotation(this, `${side.role === "source" ? "Source" : "Target"}Rotation`, {
         secretId: side.secret.secretArn,
         rotationLambdaArn: this.function.arn,

@@ -4,7 +4,11 @@ An interface endpoint's name leads, as PrivateLink does, through the VPC endpoin
 service, the service's network load balancer, the listener on the port, its target group and a
 registered target IP to the RDS instance that owns that IP, its cluster and the cluster's server.
 A cluster, reader or instance endpoint name leads to its cluster's server directly (a client
-inside the database's VPC). Any missing link means no address, and the reason says which one.
+inside the database's VPC). Asked from a VPC (`vpc_id`), a name first meets the Route 53 private
+hosted zones associated with that VPC, as Route 53 Resolver answers it: the most specific zone
+whose name is the name or a parent of it decides; its record for the name (an alias or a CNAME)
+leads on to the target name, and a zone without such a record ends the chain (NXDOMAIN). Any
+missing link means no address, and the reason says which one.
 Reads moto's backends in-process; call it only inside the emulator process.
 """
 
@@ -74,20 +78,98 @@ def region_of(name: str) -> str | None:
     return None
 
 
+# A chain of aliases and CNAMEs longer than this is a loop.
+MAX_ALIAS_HOPS = 8
+
+
 def resolve(
-    host: str, port: int = POSTGRES_PORT, account_id: str = DEFAULT_ACCOUNT, region: str | None = None
+    host: str,
+    port: int = POSTGRES_PORT,
+    account_id: str = DEFAULT_ACCOUNT,
+    region: str | None = None,
+    vpc_id: str | None = None,
 ) -> Resolution | None:
-    """Where `host`:`port` leads; None when `host` is neither an interface endpoint's nor an RDS endpoint's name.
-    The region defaults to the one the name carries (else us-east-1)."""
-    name = host.lower().rstrip(".")
+    """Where `host`:`port` leads from `vpc_id` (or from no VPC in particular: no private zone applies); None when
+    `host` is neither an interface endpoint's nor an RDS endpoint's name nor a private zone's. The region
+    defaults to the one the name carries (else us-east-1)."""
+    return _resolve(host.lower().rstrip("."), port, account_id, region, vpc_id, ())
+
+
+def _resolve(
+    name: str, port: int, account_id: str, region: str | None, vpc_id: str | None, hops: tuple[str, ...]
+) -> Resolution | None:
+    if vpc_id is not None:
+        zone = private_zone_for(name, vpc_id, account_id)
+        if zone is not None:
+            return _through_private_zone(name, port, zone, account_id, region, vpc_id, hops)
     region = region or region_of(name) or DEFAULT_REGION
     endpoint = _interface_endpoint(name, account_id, region)
     if endpoint is not None:
-        return _through_private_link(name, port, endpoint, account_id, region)
+        return _through_private_link(name, port, endpoint, account_id, region, hops)
     cluster = _cluster_of_rds_name(name, account_id, region)
     if cluster is not None:
-        return _at_server(Resolution(name, port, chain=(f"rds endpoint {name}", f"cluster {cluster}")), cluster)
+        return _at_server(Resolution(name, port, chain=(*hops, f"rds endpoint {name}", f"cluster {cluster}")), cluster)
     return None
+
+
+def private_zone_for(name: str, vpc_id: str, account_id: str = DEFAULT_ACCOUNT) -> Any:
+    """The private hosted zone that answers `name` inside `vpc_id`: of the zones associated with the VPC whose
+    name is `name` or a parent domain of it, the most specific one (Route 53 Resolver's rule); None if none."""
+    from moto.route53.models import route53_backends
+
+    best = None
+    for zone in list(route53_backends[account_id]["global"].zones.values()):
+        if not zone.private_zone or not any(vpc.get("vpc_id") == vpc_id for vpc in zone.vpcs):
+            continue
+        zone_name = zone.name.lower().rstrip(".")
+        if (name == zone_name or name.endswith("." + zone_name)) and (
+            best is None or len(zone_name) > len(best.name.rstrip("."))
+        ):
+            best = zone
+    return best
+
+
+def zone_record_target(zone: Any, name: str) -> str | None:
+    """The name `zone`'s alias (A/AAAA) or CNAME record for `name` points at (lower case, no trailing dot);
+    None when the zone holds no such record (A records with addresses are not followed: no VPC address is real here)."""
+    for record in list(zone.rrsets):
+        if record.name.lower().rstrip(".") != name:
+            continue
+        if record.alias_target and record.type in ("A", "AAAA"):
+            target = str(record.alias_target.get("DNSName", ""))
+        elif record.type == "CNAME" and record.records:
+            target = str(record.records[0])
+        else:
+            continue
+        if target:
+            return target.lower().rstrip(".")
+    return None
+
+
+def _through_private_zone(
+    name: str, port: int, zone: Any, account_id: str, region: str | None, vpc_id: str, hops: tuple[str, ...]
+) -> Resolution:
+    """Follows the zone's alias or CNAME record for `name` to its target, resolved from the same VPC."""
+    step = f"private hosted zone {str(zone.id).split('/')[-1]} ({zone.name.rstrip('.')})"
+    chain = (*hops, step)
+    target = zone_record_target(zone, name)
+    if not target:
+        # Resolver answers from the most specific private zone only: no record there means NXDOMAIN.
+        return Resolution(name, port, chain=chain, reason=f"NXDOMAIN: {step} has no alias or CNAME record for {name}")
+    if len(hops) >= MAX_ALIAS_HOPS:
+        return Resolution(name, port, chain=chain, reason=f"more than {MAX_ALIAS_HOPS} aliases from {name}: a loop")
+    followed = _resolve(target, port, account_id, region, vpc_id, (*chain, f"{name} -> {target}"))
+    if followed is None:
+        return Resolution(name, port, chain=(*chain, f"{name} -> {target}"), reason=f"{target} leads nowhere")
+    return Resolution(
+        name,
+        port,
+        address=followed.address,
+        cluster_id=followed.cluster_id,
+        ca_bundle_path=followed.ca_bundle_path,
+        chain=followed.chain,
+        reason=followed.reason,
+    )
 
 
 def _interface_endpoint(name: str, account_id: str, region: str) -> Any:
@@ -105,11 +187,13 @@ def _interface_endpoint(name: str, account_id: str, region: str) -> Any:
     return None
 
 
-def _through_private_link(name: str, port: int, endpoint: Any, account_id: str, region: str) -> Resolution:
+def _through_private_link(
+    name: str, port: int, endpoint: Any, account_id: str, region: str, hops: tuple[str, ...] = ()
+) -> Resolution:
     from moto.ec2.models import ec2_backends
     from moto.elbv2.models import elbv2_backends
 
-    chain = [f"vpc endpoint {endpoint.id}"]
+    chain = [*hops, f"vpc endpoint {endpoint.id}"]
 
     def failed(reason: str) -> Resolution:
         return Resolution(name, port, chain=tuple(chain), reason=reason)
@@ -199,14 +283,19 @@ def _at_server(partial: Resolution, cluster_id: str) -> Resolution:
     )
 
 
-def private_network(account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION) -> tuple[dict, dict]:
-    """What a client inside a VPC sees, for the Lambda shim: (DNS name -> private IP, "IP:5432" -> server address).
+def private_network(
+    account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION, vpc_id: str | None = None
+) -> tuple[dict, dict]:
+    """What a client inside `vpc_id` sees, for the Lambda shim: (DNS name -> private IP, "IP:5432" -> server address).
 
     Names resolve as on AWS: an RDS instance endpoint to its private address, an interface endpoint's
-    regional name to the private IP of its first network interface. A connection to one of those
-    addresses on 5432 goes to the server the name's chain leads to, and only while the chain is whole.
+    regional name to the private IP of its first network interface, and a name that a private hosted
+    zone of `vpc_id` holds to what its alias or CNAME leads to (a name the zone shadows but does not
+    hold resolves to nothing). A connection to one of those addresses on 5432 goes to the server the
+    name's chain leads to, and only while the chain is whole.
     """
     from moto.ec2.models import ec2_backends
+    from moto.route53.models import route53_backends
 
     ec2 = ec2_backends[account_id][region]
     hosts = dict(rds_instance_addresses(account_id, region))
@@ -220,4 +309,46 @@ def private_network(account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REG
         resolution = resolve(name, POSTGRES_PORT, account_id, region)
         if resolution is not None and resolution.address is not None:
             connections[f"{private_ip}:{POSTGRES_PORT}"] = resolution.address
+    if vpc_id is not None:
+        zoned = {
+            record.name.lower().rstrip(".")
+            for zone in list(route53_backends[account_id]["global"].zones.values())
+            if zone.private_zone and any(vpc.get("vpc_id") == vpc_id for vpc in zone.vpcs)
+            for record in list(zone.rrsets)
+        }
+        public = dict(hosts)
+        for name in sorted(zoned | set(public)):
+            if private_zone_for(name, vpc_id, account_id) is None:
+                continue
+            hosts.pop(name, None)
+            address = _zone_answer(name, vpc_id, account_id, public)
+            if address is not None:
+                hosts[name] = address
     return hosts, connections
+
+
+def _zone_answer(name: str, vpc_id: str, account_id: str, public: dict[str, str]) -> str | None:
+    """The private IP `name` resolves to inside `vpc_id` through its private zone's aliases and CNAMEs."""
+    for _ in range(MAX_ALIAS_HOPS):
+        zone = private_zone_for(name, vpc_id, account_id)
+        if zone is None:
+            return public.get(name)
+        target = zone_record_target(zone, name)
+        if not target:
+            return None
+        name = target
+    return None
+
+
+def vpc_of_subnets(
+    subnet_ids: list[str], account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION
+) -> str | None:
+    """The VPC of the first of `subnet_ids` that exists (a function's or an instance's VPC)."""
+    from moto.ec2.models import ec2_backends
+
+    for subnet_id in subnet_ids:
+        try:
+            return ec2_backends[account_id][region].get_subnet(subnet_id).vpc_id
+        except Exception:
+            continue
+    return None

@@ -7,17 +7,23 @@ password, and optionally dbname). Here the role must exist and its trust policy 
 policies), so a role that may not read the secret still works here. Without a secret, the
 endpoint's own ServerName, Port, Username, Password and DatabaseName are used.
 
-Route: the host is followed with dataplane.names.resolve as AWS routes it. An interface endpoint's
-name must belong to an endpoint in the replication instance's VPC (the VPC of its subnet group, or
-the default VPC without one): DMS cannot reach an interface endpoint of another VPC. A cluster,
-reader or instance endpoint name leads to the cluster's server directly (VPC reachability of the
+Route: the host is followed with dataplane.names.resolve from the replication instance's VPC (the
+VPC of its subnet group, or the default VPC without one), as AWS routes it: a Route 53 private
+hosted zone associated with that VPC answers first (a cluster endpoint name aliased to an
+interface endpoint). An interface endpoint's name must belong to an endpoint in the instance's VPC:
+DMS cannot reach an interface endpoint of another VPC. A cluster, reader or instance endpoint name
+that no private zone answers leads to the cluster's server directly (VPC reachability of the
 database itself is not checked). Any missing link fails with the resolution's reason.
 
 TLS: SslMode none -> sslmode=disable (which the servers refuse, as RDS with rds.force_ssl=1),
-require -> require, verify-ca / verify-full -> verified against the emulator's per-run CA (on AWS,
-the endpoint's CertificateArn). libpq gets host=<name> and hostaddr=<address>, so verify-full
-checks the name DMS used against the server's certificate: an interface endpoint's name is not in
-it, and verify-full through PrivateLink fails as on AWS.
+require -> require, verify-ca / verify-full -> verified against the endpoint's CertificateArn (an
+imported DMS certificate; without one the connection fails), with the one trust rule of
+certificates.py: the vendored RDS CA bundle stands for the emulator's CA, any other certificate is
+used as it is (and so fails against the emulator's servers, as a wrong CA fails on AWS). libpq gets
+host=<name> and hostaddr=<address>, so verify-full checks the name DMS used against the server's
+certificate, which carries the cluster's endpoint names: an interface endpoint's name is not in it,
+and verify-full to the vpce name fails as on AWS, while the cluster endpoint through a private zone
+passes.
 
 Reads moto's backends in-process; call it only inside the emulator process, while the request is
 being served (moto's backends take no locks).
@@ -69,7 +75,7 @@ def endpoint_connection_params(endpoint: Any, instance: Any, account_id: str, re
     except (TypeError, ValueError):
         raise EndpointError(f"Endpoint {endpoint.endpoint_identifier}: port {port!r} is not a number") from None
 
-    address, ca_bundle, cluster_id = _route(str(host), port, instance, account_id, region)
+    address, emulator_ca, cluster_id = _route(str(host), port, instance, account_id, region)
     if cluster_id and str(getattr(endpoint, "endpoint_type", "") or "").lower() == "source":
         _apply_rds_replication(cluster_id)
     ssl_mode = str(endpoint.ssl_mode or "none").lower()
@@ -85,8 +91,29 @@ def endpoint_connection_params(endpoint: Any, instance: Any, account_id: str, re
         "sslmode": SSL_MODES[ssl_mode],
     }
     if ssl_mode in ("verify-ca", "verify-full"):
-        params["sslrootcert"] = ca_bundle
+        params["sslrootcert"] = _root_certificate(endpoint, emulator_ca, account_id, region)
     return params
+
+
+def _root_certificate(endpoint: Any, emulator_ca: str | None, account_id: str, region: str) -> str:
+    """The sslrootcert file for a verifying endpoint: its imported certificate, under certificates.py's rule."""
+    from moto.dms.models import dms_backends
+
+    from .certificates import root_certificate_file
+
+    arn = getattr(endpoint, "certificate_arn", None)
+    if not arn:
+        raise EndpointError(
+            f"Endpoint {endpoint.endpoint_identifier}: SslMode {endpoint.ssl_mode} verifies the server against the "
+            "endpoint's CA certificate, and it names none (CertificateArn)"
+        )
+    certificate = getattr(dms_backends[account_id][region], "_emu_certificates", {}).get(arn)
+    if certificate is None:
+        raise EndpointError(f"Endpoint {endpoint.endpoint_identifier}: certificate {arn} does not exist")
+    try:
+        return root_certificate_file(certificate.pem, emulator_ca)
+    except ValueError as error:
+        raise EndpointError(f"Endpoint {endpoint.endpoint_identifier}: {error}") from None
 
 
 def _check_access_role(role_arn: str | None, account_id: str) -> None:
@@ -176,15 +203,17 @@ def _route(host: str, port: int, instance: Any, account_id: str, region: str) ->
     """(server address, CA bundle, cluster id) of the server `host`:`port` leads to from the instance's VPC."""
     from dataplane.names import resolve
 
-    resolution = resolve(host, port, account_id, region)
+    instance_vpc = instance_vpc_id(instance, account_id, region)
+    resolution = resolve(host, port, account_id, region, vpc_id=instance_vpc)
     if resolution is None:
         raise EndpointError(
-            f"Cannot resolve host {host}: the emulator routes interface endpoint names and RDS endpoint names only"
+            f"Cannot resolve host {host}: the emulator routes interface endpoint names, RDS endpoint names and "
+            "the names of private hosted zones only"
         )
-    if resolution.chain and resolution.chain[0].startswith("vpc endpoint "):
-        endpoint_id = resolution.chain[0].split()[-1]
+    through = next((step for step in resolution.chain if step.startswith("vpc endpoint ")), None)
+    if through is not None:
+        endpoint_id = through.split()[-1]
         endpoint_vpc = _vpc_endpoint_vpc(endpoint_id, account_id, region)
-        instance_vpc = instance_vpc_id(instance, account_id, region)
         if endpoint_vpc != instance_vpc:
             raise EndpointError(
                 f"Cannot reach {host}:{port}: interface endpoint {endpoint_id} is in {endpoint_vpc}, the replication "

@@ -5,7 +5,7 @@ them imports moto until it is applied, because moto reads its environment when i
 (see environment.py). registry.py holds @patch and apply_patches(); server.py the HTTP layer.
 """
 
-from . import awslambda, dms, ec2, elbv2, events, rds, secretsmanager
+from . import awslambda, dms, ec2, elbv2, events, rds, route53, secretsmanager
 from .registry import MOTO_VERSION, PATCHES, apply_patches, moto_version_problem, patch
 
 __all__ = [
@@ -20,5 +20,6 @@ __all__ = [
     "moto_version_problem",
     "patch",
     "rds",
+    "route53",
     "secretsmanager",
 ]

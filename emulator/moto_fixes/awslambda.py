@@ -11,8 +11,10 @@ import zipfile
 from io import BytesIO
 from typing import Any
 
-from dataplane.names import private_network
+from dataplane.names import private_network, vpc_of_subnets
+from dms_standin.certificates import recorded_rds_ca_sha256
 
+from .rds import postgres_servers
 from .registry import patch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -108,9 +110,16 @@ def lambda_nodejs_without_docker() -> None:
             # functions bundle it as external; here the project's copy stands in for it.
             "NODE_PATH": os.environ.get("EMULATOR_LAMBDA_NODE_PATH", PROJECT_NODE_MODULES),
         }
-        hosts, connections = private_network(self.account_id, self.region)
+        subnet_ids = list((getattr(self, "_vpc_config", None) or {}).get("SubnetIds") or [])
+        vpc_id = vpc_of_subnets(subnet_ids, self.account_id, self.region) if subnet_ids else None
+        hosts, connections = private_network(self.account_id, self.region, vpc_id)
         env["EMULATOR_DNS_HOSTS"] = json.dumps(hosts)
         env["EMULATOR_CONNECT_TO"] = json.dumps(connections)
+        # The stand-in trust rule (dms_standin/certificates.py), for a function that verifies servers itself.
+        rds_ca_sha256, emulator_ca = recorded_rds_ca_sha256(), postgres_servers().ca_bundle_path
+        if rds_ca_sha256 and emulator_ca:
+            env["EMULATOR_RDS_CA_SHA256"] = rds_ca_sha256
+            env["EMULATOR_CA_BUNDLE"] = emulator_ca
         env["NODE_OPTIONS"] = f"--require {DNS_SHIM}"
         env.update({k: str(v) for k, v in (self.environment_vars or {}).items()})
         with tempfile.TemporaryDirectory(prefix="emu-lambda-") as tmp:

@@ -40,3 +40,23 @@ net.Socket.prototype.connect = function (...args) {
   }
   return connect.apply(this, args);
 };
+
+// The stand-in trust rule (dms_standin/certificates.py): the emulator's servers are signed by the emulator's own
+// CA, not by RDS's. A TLS connection whose `ca` is exactly the vendored RDS CA bundle (its SHA-256 is
+// EMULATOR_RDS_CA_SHA256) verifies with the emulator's CA (EMULATOR_CA_BUNDLE) in its place; any other `ca` stays
+// as given, so a wrong CA fails as it would on AWS. Host name checks are untouched.
+const rdsCaSha256 = process.env.EMULATOR_RDS_CA_SHA256;
+const emulatorCaPath = process.env.EMULATOR_CA_BUNDLE;
+if (rdsCaSha256 && emulatorCaPath) {
+  const crypto = require("node:crypto");
+  const fs = require("node:fs");
+  const tls = require("node:tls");
+  const standsForRdsCa = (ca) =>
+    (typeof ca === "string" || Buffer.isBuffer(ca)) && crypto.createHash("sha256").update(ca).digest("hex") === rdsCaSha256;
+  const tlsConnect = tls.connect;
+  tls.connect = function (...args) {
+    const options = args.find((arg) => arg !== null && typeof arg === "object");
+    if (options && standsForRdsCa(options.ca)) options.ca = fs.readFileSync(emulatorCaPath);
+    return tlsConnect.apply(this, args);
+  };
+}

@@ -94,15 +94,17 @@ def postgres_directory() -> str | None:
 
 
 def name_resolution(query: str) -> tuple[str, dict[str, Any]]:
-    """GET /_emulator/resolve?host=<name>&port=5432: where the name leads (dataplane/names.py), as JSON."""
+    """GET /_emulator/resolve?host=<name>&port=5432[&vpc=<vpc id>]: where the name leads (dataplane/names.py), as
+    JSON; with `vpc`, as a client in that VPC resolves it (its private hosted zones first)."""
     from dataplane.names import POSTGRES_PORT, resolve
 
     params = parse_qs(query)
     host = (params.get("host") or [""])[0]
     port_text = (params.get("port") or [str(POSTGRES_PORT)])[0]
+    vpc_id = (params.get("vpc") or [None])[0]
     if not host or not port_text.isdigit():
-        return "400 Bad Request", {"reason": "give host=<DNS name> and optionally port=<number>"}
-    resolution = resolve(host, int(port_text))
+        return "400 Bad Request", {"reason": "give host=<DNS name> and optionally port=<number> and vpc=<VPC id>"}
+    resolution = resolve(host, int(port_text), vpc_id=vpc_id)
     if resolution is None:
         return "404 Not Found", {
             "host": host,

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 from dataplane.names import rds_instance_addresses, resolve
 
 MASTER_USER = "labadmin"
+RDS_CA_BUNDLE = os.path.join(os.path.dirname(__file__), "..", "..", "certificates", "rds-global-bundle.pem")
 PASSWORD = "a-standin-password"
 DATABASE = "demo_db"
 TRUST_DMS = json.dumps(
@@ -142,7 +143,12 @@ def world(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any)
     ]
 
     def make_endpoint(
-        kind: str, host: str | None, password: str = PASSWORD, role: str = role_arn, ssl_mode: str = "require"
+        kind: str,
+        host: str | None,
+        password: str = PASSWORD,
+        role: str = role_arn,
+        ssl_mode: str = "require",
+        certificate_arn: str | None = None,
     ) -> str:
         """An endpoint as the lab makes it: its secret (no value when host is None) and the access role."""
         name = unique(f"standin-{kind}")
@@ -155,6 +161,7 @@ def world(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any)
             EngineName="aurora-postgresql",
             DatabaseName=DATABASE,
             SslMode=ssl_mode,
+            **({"CertificateArn": certificate_arn} if certificate_arn else {}),
             PostgreSQLSettings={"SecretsManagerSecretId": created["ARN"], "SecretsManagerAccessRoleArn": role},
         )["Endpoint"]["EndpointArn"]
 
@@ -330,11 +337,16 @@ def test_an_interface_endpoint_of_another_vpc_and_a_role_that_does_not_trust_dms
 
 @pytest.mark.correction("dms_endpoint_connection_tests")
 def test_verify_full_checks_the_name_dms_connects_to_against_the_certificate(
-    aws: Callable[[str], Any], world: World
+    aws: Callable[[str], Any], unique: Callable[[str], str], world: World
 ) -> None:
     dms = aws("dms")
-    at_cluster = world.make_endpoint("target", world.target_cluster["Endpoint"], ssl_mode="verify-full")
-    through_vpce = world.make_endpoint("source", world.vpce_name, ssl_mode="verify-full")
+    with open(RDS_CA_BUNDLE) as bundle:
+        rds_ca = dms.import_certificate(CertificateIdentifier=unique("rds-ca"), CertificatePem=bundle.read())
+    rds_ca_arn = rds_ca["Certificate"]["CertificateArn"]
+    at_cluster = world.make_endpoint(
+        "target", world.target_cluster["Endpoint"], ssl_mode="verify-full", certificate_arn=rds_ca_arn
+    )
+    through_vpce = world.make_endpoint("source", world.vpce_name, ssl_mode="verify-full", certificate_arn=rds_ca_arn)
     without_tls = world.make_endpoint("source", world.vpce_name, ssl_mode="none")
 
     assert connection_after_test(dms, world, at_cluster)["Status"] == "successful"

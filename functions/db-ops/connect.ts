@@ -1,6 +1,7 @@
 // How db-ops talks to PostgreSQL: the small client interface the operations use, and the one place TLS is configured.
 import type { ConnectionOptions } from "node:tls";
 import { Client } from "pg";
+import rdsCaBundle from "../../certificates/rds-global-bundle.pem";
 import type { Side } from "./config";
 
 /** Who logs in where. The password never leaves this object except towards the server. */
@@ -26,12 +27,17 @@ export interface SqlClient {
 
 export type Connect = (side: Side, credentials: DbCredentials) => Promise<SqlClient>;
 
+/** libpq's name for what {@link TLS_OPTIONS} checks; the DMS endpoints use the same mode. */
+export const SERVER_VERIFICATION = "verify-full";
+
 /**
- * TLS for every connection, in this one place. `rejectUnauthorized: false` encrypts (libpq's `sslmode=require`)
- * without verifying the server: the connection goes to an interface endpoint name, not a name on the RDS
- * certificate, and the RDS CA bundle is not shipped yet. A later change brings CA verification here.
+ * TLS for every connection, in this one place, as libpq's `sslmode=verify-full`: the server's certificate must
+ * chain to the RDS CA bundle (vendored in certificates/, carried in the function's code) and name the host
+ * connected to. pg passes the host as `servername`, and Node's default checkServerIdentity compares it with the
+ * certificate. The host is the cluster endpoint, which the DMS VPC's private hosted zone answers with the
+ * interface endpoint, so the packets take the PrivateLink path while the name stays the certificate's.
  */
-export const TLS_OPTIONS: ConnectionOptions = { rejectUnauthorized: false };
+export const TLS_OPTIONS: ConnectionOptions = { ca: rdsCaBundle, rejectUnauthorized: true };
 
 const CONNECT_TIMEOUT_MS = 10_000;
 

@@ -137,7 +137,9 @@ const STEPS: Record<RotationStep, StepFunction> = {
     const value = {
       ...(current ?? {}),
       engine: ENGINE,
-      host: (current && stringField(current, "host")) ?? config.host,
+      // The host follows configuration: a lab moved to another name (the cluster endpoint instead of the interface
+      // endpoint's, for verify-full) gets it at the next rotation.
+      host: config.host,
       port: current && Number.isInteger(current.port) ? current.port : config.port,
       username: (current && stringField(current, "username")) ?? config.dmsUser,
       password,

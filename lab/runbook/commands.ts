@@ -138,8 +138,20 @@ export function connectionHints(message: string): string[] {
       "the path is broken: is the writer registered in the side's NLB target group (writer-sync)? is the interface endpoint available?",
     );
   }
-  if (/encryption|SSL|certificate/i.test(message))
-    hints.push("TLS: the clusters require it (rds.force_ssl=1); the endpoint's SSL mode must be require or stricter");
+  if (/certificate verify failed|self[- ]signed|unable to get local issuer|unknown ca/i.test(message))
+    hints.push(
+      "TLS: the server's certificate does not chain to the endpoint's certificate: the endpoint must name the lab's RDS CA certificate (certificates/rds-global-bundle.pem imported into DMS)",
+    );
+  if (/does not match host name|hostname mismatch|not in the cert|server certificate for .* does not match/i.test(message))
+    hints.push(
+      "TLS: verify-full checks the host name: the secret's host must be the cluster endpoint (not the interface endpoint's name), answered in the DMS VPC by the side's private hosted zone; a secret written before the move to verify-full gets it at its next rotation (aws secretsmanager rotate-secret --secret-id <name>/dms/<side>)",
+    );
+  if (/could not translate host name|NXDOMAIN|Name or service not known|getaddrinfo/i.test(message))
+    hints.push(
+      "DNS: the cluster endpoint resolves in the DMS VPC only through the side's private hosted zone; is it there and associated with the DMS VPC?",
+    );
+  if (/encryption|SSL|certificate/i.test(message) && hints.length === 0)
+    hints.push("TLS: the clusters require it (rds.force_ssl=1); the endpoints verify the server (verify-full with the RDS CA bundle)");
   return hints;
 }
 
