@@ -302,17 +302,20 @@ describe("psql on a real account", () => {
     const [forward, client] = realAccountCommands(
       context,
       "target",
-      { host: "vpce-0abc.vpce-svc-0def.us-east-1.vpce.amazonaws.com", port: 5432, database: "demo_db" },
+      { host: "dev-target.cluster-c0ffee.us-east-1.rds.amazonaws.com", port: 5432, database: "demo_db" },
       "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!cluster-1",
       "SELECT 1",
     );
     expect(forward).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
     expect(forward).toContain("Name=tag:Name,Values=dev-bastion");
     expect(forward).toContain(
-      `--parameters '{"host":["vpce-0abc.vpce-svc-0def.us-east-1.vpce.amazonaws.com"],"portNumber":["5432"],"localPortNumber":["15433"]}'`,
+      `--parameters '{"host":["dev-target.cluster-c0ffee.us-east-1.rds.amazonaws.com"],"portNumber":["5432"],"localPortNumber":["15433"]}'`,
     );
     expect(client).toMatch(/^PGPASSWORD="\$\(aws secretsmanager get-secret-value --region \S+ --secret-id arn:aws:secretsmanager:\S+ /);
-    expect(client).toContain('psql "host=localhost port=15433 dbname=demo_db user=$(aws secretsmanager');
+    expect(client).toContain(
+      'psql "host=dev-target.cluster-c0ffee.us-east-1.rds.amazonaws.com hostaddr=127.0.0.1 port=15433 dbname=demo_db user=$(aws secretsmanager',
+    );
+    expect(client).toMatch(/sslmode=verify-full sslrootcert=\S+\/certificates\/rds-global-bundle\.pem"/);
     expect(client).toMatch(/ -c 'SELECT 1'$/);
   });
 });

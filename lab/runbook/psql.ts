@@ -1,11 +1,16 @@
 // `lab psql <source|target> [-c <sql>]`: psql as the master user, through the interface endpoint the application uses.
 import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { DescribeDBClustersCommand } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { PROJECT_ROOT } from "../../variables/runtime";
 import { databaseOperation, type CommandOptions } from "./commands";
 import { NotDeployedError, UsageError, type RunbookContext } from "./context";
 
 export type PsqlSide = "source" | "target";
+
+/** The RDS CA bundle the lab imports into DMS, for psql's verify-full on a real account. */
+export const RDS_CA_BUNDLE = join(PROJECT_ROOT, "certificates", "rds-global-bundle.pem");
 
 /** The local port a real account's port-forward listens on, one per side so both can be open at once. */
 export const FORWARD_PORTS: Record<PsqlSide, number> = { source: 15432, target: 15433 };
@@ -57,7 +62,8 @@ export function realAccountCommands(
     `python3 -c 'import json,sys; print(json.load(sys.stdin)["${field}"])')`;
   return [
     `aws ssm start-session --region ${region} --target ${bastion} --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters ${shellQuote(parameters)}`,
-    `PGPASSWORD="${secret("password")}" psql "host=localhost port=${port} dbname=${endpoint.database} user=${secret("username")} sslmode=require"` +
+    `PGPASSWORD="${secret("password")}" psql "host=${endpoint.host} hostaddr=127.0.0.1 port=${port} dbname=${endpoint.database} ` +
+      `user=${secret("username")} sslmode=verify-full sslrootcert=${RDS_CA_BUNDLE}"` +
       (sql === undefined ? "" : ` -c ${shellQuote(sql)}`),
   ];
 }
@@ -74,10 +80,10 @@ async function localPsql(context: RunbookContext, side: PsqlSide, endpoint: Endp
   if (!resolution.address || !resolution.ca_bundle_path) throw new NotDeployedError(`${endpoint.host} leads nowhere: ${resolution.reason}`);
   const { SecretString } = await context.clients.secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
   const master = JSON.parse(SecretString ?? "{}") as { username?: string; password?: string };
-  // As DMS reaches it: the interface endpoint's name, its address on this machine, TLS verified against the emulator's CA.
+  // As DMS reaches it: by the cluster's name, at its address on this machine, the server verified by that name.
   const conninfo =
     `host=${endpoint.host} hostaddr=${resolution.address} port=${endpoint.port} dbname=${endpoint.database} ` +
-    `user=${master.username ?? ""} sslmode=verify-ca sslrootcert=${resolution.ca_bundle_path}`;
+    `user=${master.username ?? ""} sslmode=verify-full sslrootcert=${resolution.ca_bundle_path}`;
   context.say(`psql "${conninfo}"  (${side}, ${context.names[side].cluster}, master user; password from its secret)`);
   const child = spawn("psql", [conninfo, ...(sql === undefined ? [] : ["-c", sql])], {
     stdio: "inherit",
@@ -161,7 +167,10 @@ async function forwardedPsql(
     await listening(forward, 60_000);
     const { SecretString } = await context.clients.secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
     const master = JSON.parse(SecretString ?? "{}") as { username?: string; password?: string };
-    const conninfo = `host=localhost port=${port} dbname=${endpoint.database} user=${master.username ?? ""} sslmode=require`;
+    // The cluster's name as host (what the RDS certificate names), the forward's address as hostaddr.
+    const conninfo =
+      `host=${endpoint.host} hostaddr=127.0.0.1 port=${port} dbname=${endpoint.database} user=${master.username ?? ""} ` +
+      `sslmode=verify-full sslrootcert=${RDS_CA_BUNDLE}`;
     context.say(`psql "${conninfo}"  (${side} through ${bastion}; password from its secret)`);
     const child = spawn("psql", [conninfo, ...(sql === undefined ? [] : ["-c", sql])], {
       stdio: "inherit",
