@@ -10,6 +10,7 @@ import { createContext, deploymentFileOf, loadNamedDeployment, type RunbookConte
 import { cutover } from "./runbook/cutover";
 import { psql } from "./runbook/psql";
 import { verify } from "./runbook/verify";
+import { applyReviewed } from "./review/apply-command";
 import { review } from "./review/command";
 import { run, terraformEnvironment } from "./terraform-cli";
 
@@ -219,12 +220,13 @@ async function main(argv: readonly string[]): Promise<number> {
   // lab pins its SDK versions exactly, so the notice says nothing about this install.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   if (argv[0] === "review") return review(argv.slice(1));
+  if (argv[0] === "apply") return applyReviewed(argv.slice(1));
   const local = localCommands[argv[0] ?? ""];
   if (local) {
     if (argv.length > 1) throw new UsageError(`${argv[0]} acts on the local lab only and takes no options; got ${argv.slice(1).join(" ")}`);
     return local();
   }
-  const parsed = parseArguments(argv, [...Object.keys(localCommands), ...Object.keys(runbookCommands), "review"]);
+  const parsed = parseArguments(argv, [...Object.keys(localCommands), ...Object.keys(runbookCommands), "review", "apply"]);
   const context = createContext(loadNamedDeployment(parsed.deployment), say, undefined, deploymentFileOf(parsed.deployment));
   return runbookCommands[parsed.command](context, parsed.options);
 }

@@ -47,8 +47,18 @@ async function terraform(directory: string, env: NodeJS.ProcessEnv, what: string
  * `-lock=false`: a review only reads state, so it needs no write access to the lock and never
  * blocks an apply. `planArguments` adds plan options (e.g. `-replace=<address>`).
  */
-export async function planStack(stack: SynthesizedStack, env: NodeJS.ProcessEnv, planArguments: readonly string[] = []): Promise<PlanJson> {
-  const planFile = join(stack.directory, "review.tfplan");
+/** Where a stack's saved plan is written while it is read (and, for `apply --reviewed`, until it is applied). */
+export function savedPlanFile(stack: SynthesizedStack): string {
+  return join(stack.directory, "review.tfplan");
+}
+
+export async function planStack(
+  stack: SynthesizedStack,
+  env: NodeJS.ProcessEnv,
+  planArguments: readonly string[] = [],
+  options: { readonly keepPlanFile?: boolean } = {},
+): Promise<PlanJson> {
+  const planFile = savedPlanFile(stack);
   await terraform(stack.directory, env, `terraform init in ${stack.id}`, ["init", "-input=false", "-no-color"]);
   try {
     await terraform(stack.directory, env, `terraform plan of ${stack.id}`, [
@@ -62,6 +72,6 @@ export async function planStack(stack: SynthesizedStack, env: NodeJS.ProcessEnv,
     const shown = await terraform(stack.directory, env, `terraform show of ${stack.id}'s plan`, ["show", "-json", "-no-color", planFile]);
     return parsePlanJson(JSON.parse(shown), `${stack.id}'s plan`);
   } finally {
-    rmSync(planFile, { force: true });
+    if (!options.keepPlanFile) rmSync(planFile, { force: true });
   }
 }
