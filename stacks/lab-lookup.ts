@@ -4,7 +4,6 @@ import { DataAwsDmsReplicationInstance } from "@cdktf/provider-aws/lib/data-aws-
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
 import { DataAwsLbTargetGroup } from "@cdktf/provider-aws/lib/data-aws-lb-target-group";
-import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster";
 import { DataAwsVpcEndpoint } from "@cdktf/provider-aws/lib/data-aws-vpc-endpoint";
 import { Construct } from "constructs";
 import type { LabNames, LabSideNames } from "./lab-names";
@@ -42,8 +41,6 @@ export class LabSideLookup extends Construct {
 export class LabLookup extends Construct {
   readonly keyAlias: DataAwsKmsAlias;
   readonly replicationInstance: DataAwsDmsReplicationInstance;
-  /** The source cluster, whose WAL the CDC tasks read (the target's metrics are not the migration's concern). */
-  readonly sourceCluster: DataAwsRdsCluster;
   readonly source: LabSideLookup;
   readonly target: LabSideLookup;
 
@@ -53,7 +50,6 @@ export class LabLookup extends Construct {
     this.replicationInstance = new DataAwsDmsReplicationInstance(this, "ReplicationInstance", {
       replicationInstanceId: names.replicationInstance,
     });
-    this.sourceCluster = new DataAwsRdsCluster(this, "SourceCluster", { clusterIdentifier: names.source.cluster });
     this.source = new LabSideLookup(this, "Source", names.source);
     this.target = new LabSideLookup(this, "Target", names.target);
   }

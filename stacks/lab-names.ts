@@ -30,6 +30,8 @@ export interface LabNames {
   readonly bastion: string;
   /** The function that runs named database operations and rotates the DMS secrets. */
   readonly databaseOperations: string;
+  /** SNS topic of the lab's own alarms (the source's WAL, writer-sync failures). */
+  readonly alarmTopic: string;
 }
 
 function sideNames(deploymentName: string, role: "source" | "target"): LabSideNames {
@@ -63,5 +65,6 @@ export function labNames(deploymentName: string): LabNames {
     dmsSecretsRole: physicalName(deploymentName, "dms-secrets"),
     bastion: physicalName(deploymentName, "bastion"),
     databaseOperations: physicalName(deploymentName, "db-ops"),
+    alarmTopic: physicalName(deploymentName, "lab-alarms"),
   };
 }

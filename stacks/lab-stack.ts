@@ -6,7 +6,8 @@ import { ReplicationInstance } from "../constructs/dms/replication-instance";
 import { SecretsAccessRole } from "../constructs/dms/secrets-access-role";
 import { DmsServiceRoleLookup } from "../constructs/dms/service-roles";
 import { LabKey } from "../constructs/encryption/lab-key";
-import { ALARM_TOPIC_PUBLISHERS } from "../constructs/monitoring/alarm-topic";
+import { ALARM_TOPIC_PUBLISHERS, AlarmTopic } from "../constructs/monitoring/alarm-topic";
+import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
 import { LabNetwork } from "../constructs/network/lab-network";
 import { DatabaseOperations } from "../constructs/operations/database-operations";
 import { ServiceEndpoints } from "../constructs/network/service-endpoints";
@@ -36,6 +37,8 @@ export class LabStack extends DeploymentStack {
   readonly replicationInstance: ReplicationInstance;
   readonly databaseOperations: DatabaseOperations;
   readonly bastion?: Bastion;
+  readonly alarmTopic: AlarmTopic;
+  readonly sourceDatabaseAlarms: SourceDatabaseAlarms;
 
   constructor(scope: Construct, props: DeploymentStackProps) {
     super(scope, labStackId(props.deployment.name), props);
@@ -45,8 +48,8 @@ export class LabStack extends DeploymentStack {
     this.encryptionKey = new LabKey(this, "EncryptionKey", {
       name: names.key,
       deletionWindowDays: deployment.encryption.keyDeletionWindowDays,
-      // The migration stack's alarm topic is encrypted with this key: CloudWatch alarms, DMS event
-      // subscriptions and EventBridge (where DMS events go once subscriptions move there) publish to it.
+      // Both alarm topics (this stack's and the migration stack's) are encrypted with this key:
+      // CloudWatch alarms, DMS event subscriptions and EventBridge publish to them.
       servicePrincipals: ALARM_TOPIC_PUBLISHERS,
     });
 
@@ -123,6 +126,23 @@ export class LabStack extends DeploymentStack {
       client.allowTo(this.dmsServiceEndpoints.connections);
       client.allowToPrefixList(s3, 443);
     }
+
+    // The source's replication slot outlives the migration stack's tasks, so its alarms and their
+    // topic live here: destroying the migration stack must not silence a slot left behind.
+    const { monitoring } = deployment.migration;
+    this.alarmTopic = new AlarmTopic(this, "AlarmTopic", {
+      name: names.alarmTopic,
+      kmsKeyArn: this.encryptionKey.keyArn,
+      email: monitoring.email,
+    });
+    this.sourceDatabaseAlarms = new SourceDatabaseAlarms(this, "SourceDatabaseAlarms", {
+      name: names.source.cluster,
+      clusterIdentifier: this.source.database.clusterIdentifier,
+      replicationSlotLagThresholdBytes: monitoring.replicationSlotLagThresholdBytes,
+      transactionLogsDiskUsageThresholdBytes: monitoring.transactionLogsDiskUsageThresholdBytes,
+      replicationSlotDiskUsageThresholdBytes: monitoring.replicationSlotDiskUsageThresholdBytes,
+      topic: this.alarmTopic,
+    });
 
     moveFromFlatLayout(this.source);
     moveFromFlatLayout(this.target);

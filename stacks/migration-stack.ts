@@ -8,7 +8,6 @@ import { CdcLatencyAlarms } from "../constructs/monitoring/cdc-latency-alarms";
 import { DmsEventSubscriptions } from "../constructs/monitoring/dms-event-subscriptions";
 import { LoadBalancerAlarms } from "../constructs/monitoring/load-balancer-alarms";
 import { ReplicationInstanceAlarms } from "../constructs/monitoring/replication-instance-alarms";
-import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
 import { physicalName } from "../constructs/naming";
 import { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
 import { LabLookup } from "./lab-lookup";
@@ -35,7 +34,6 @@ export class MigrationStack extends DeploymentStack {
   readonly replicationInstanceAlarms: ReplicationInstanceAlarms;
   readonly sourceLoadBalancerAlarms: LoadBalancerAlarms;
   readonly targetLoadBalancerAlarms: LoadBalancerAlarms;
-  readonly sourceDatabaseAlarms: SourceDatabaseAlarms;
   readonly eventSubscriptions: DmsEventSubscriptions;
   readonly appDatabaseUrl: AppDatabaseUrl;
 
@@ -93,13 +91,6 @@ export class MigrationStack extends DeploymentStack {
       });
     this.sourceLoadBalancerAlarms = loadBalancerAlarms("SourceLoadBalancerAlarms", "source");
     this.targetLoadBalancerAlarms = loadBalancerAlarms("TargetLoadBalancerAlarms", "target");
-    this.sourceDatabaseAlarms = new SourceDatabaseAlarms(this, "SourceDatabaseAlarms", {
-      name: names.source.cluster,
-      clusterIdentifier: this.lab.sourceCluster.clusterIdentifier,
-      replicationSlotLagThresholdBytes: monitoring.replicationSlotLagThresholdBytes,
-      transactionLogsDiskUsageThresholdBytes: monitoring.transactionLogsDiskUsageThresholdBytes,
-      topic: this.alarmTopic,
-    });
     this.eventSubscriptions = new DmsEventSubscriptions(this, "EventSubscriptions", {
       name: physicalName(deployment.name, "migration"),
       topic: this.alarmTopic,

@@ -112,7 +112,7 @@ describe.each(deployments)("%s-migration", (name) => {
         .sort(),
     ).toEqual([`${name}-source`, `${name}-target`]);
     expect(onlyDataOfType(synth, "aws_kms_alias")).toEqual({ name: `alias/${name}-lab` });
-    expect(onlyDataOfType(synth, "aws_rds_cluster")).toEqual({ cluster_identifier: `${name}-source` });
+    expect(dataOfType(synth, "aws_rds_cluster")).toEqual({});
   });
 
   it("looks up exactly the names the lab stack creates (the shared names cannot drift)", () => {
@@ -129,7 +129,6 @@ describe.each(deployments)("%s-migration", (name) => {
     expectLabCreates("aws_dms_replication_instance", "replication_instance_id", 1);
     expectLabCreates("aws_dms_endpoint", "endpoint_id", 2);
     expectLabCreates("aws_kms_alias", "name", 1);
-    expectLabCreates("aws_rds_cluster", "cluster_identifier", 1);
     expectLabCreates("aws_lb", "name", 2);
     expectLabCreates("aws_lb_target_group", "name", 2);
     const endpointNames = Object.values(dataOfType(synth, "aws_vpc_endpoint")).map((lookup) => (lookup.tags as Json).Name);
@@ -215,10 +214,9 @@ describe.each(deployments)("%s-migration", (name) => {
     }
   });
 
-  it("watches the source cluster's replication slot lag and transaction log disk usage", () => {
-    const dimensions = { DBClusterIdentifier: dataRef(stack, stack.lab.sourceCluster, "aws_rds_cluster", "cluster_identifier") };
-    for (const metric of ["OldestReplicationSlotLag", "TransactionLogsDiskUsage"]) {
-      expect(alarmsByMetric(synth, metric)).toEqual([expect.objectContaining({ namespace: "AWS/RDS", dimensions })]);
+  it("leaves the source cluster's WAL alarms to the lab stack, where the replication slot outlives the tasks", () => {
+    for (const metric of ["OldestReplicationSlotLag", "TransactionLogsDiskUsage", "ReplicationSlotDiskUsage"]) {
+      expect(alarmsByMetric(synth, metric)).toEqual([]);
     }
   });
 

@@ -1,0 +1,69 @@
+// The lab stack's own alarms and their topic: the source's WAL alarms, which must outlive the migration stack.
+import { describe, expect, it } from "vitest";
+import { ref, resourcesOfType, SHIPPED, shipped, variantDeployment, buildStacks, synthesize } from "../helpers/synth";
+
+type Json = Record<string, unknown>;
+
+const alarmsOf = (synth: ReturnType<typeof synthesize>): Json[] => Object.values(resourcesOfType(synth, "aws_cloudwatch_metric_alarm"));
+
+describe.each(SHIPPED)("%s-lab alarms", (name) => {
+  const { stacks, lab: synth, deployment } = shipped(name);
+  const stack = stacks.lab;
+  const topicArn = ref(stack, stack.alarmTopic.topic, "aws_sns_topic", "arn");
+
+  it("has its own alarm topic, encrypted with the lab key", () => {
+    const topic = resourcesOfType(synth, "aws_sns_topic")[stack.getLogicalId(stack.alarmTopic.topic)];
+    expect(topic).toMatchObject({
+      name: `${name}-lab-alarms`,
+      kms_master_key_id: ref(stack, stack.encryptionKey.key, "aws_kms_key", "arn"),
+    });
+  });
+
+  it("watches the source writer's slot lag, transaction log and slot disk usage by cluster and WRITER role", () => {
+    const dimensions = {
+      DBClusterIdentifier: `${name}-source`,
+      Role: "WRITER",
+    };
+    const { monitoring } = deployment.migration;
+    const expected: Record<string, number> = {
+      OldestReplicationSlotLag: monitoring.replicationSlotLagThresholdBytes,
+      TransactionLogsDiskUsage: monitoring.transactionLogsDiskUsageThresholdBytes,
+      ReplicationSlotDiskUsage: monitoring.replicationSlotDiskUsageThresholdBytes,
+    };
+    for (const [metric, threshold] of Object.entries(expected)) {
+      expect(alarmsOf(synth).filter((alarm) => alarm.metric_name === metric)).toEqual([
+        expect.objectContaining({
+          namespace: "AWS/RDS",
+          dimensions,
+          threshold,
+          treat_missing_data: "notBreaching",
+          alarm_actions: [topicArn],
+          ok_actions: [topicArn],
+        }),
+      ]);
+    }
+  });
+
+  it("watches nothing of the target cluster's WAL (no slot lives there)", () => {
+    expect(stack.target.database.clusterIdentifier).toBe(`${name}-target`);
+    expect(alarmsOf(synth).filter((alarm) => (alarm.dimensions as Json | undefined)?.DBClusterIdentifier === `${name}-target`)).toEqual([]);
+  });
+});
+
+describe("lab alarm settings from the deployment file", () => {
+  const deployment = variantDeployment("dev", (file) => {
+    file.migration = { ...file.migration, monitoring: { email: "ops@example.com", replicationSlotDiskUsageThresholdBytes: 1234 } };
+  });
+  const stacks = buildStacks(deployment);
+  const synth = synthesize(stacks.lab);
+
+  it("subscribes the monitoring e-mail to the lab topic too", () => {
+    expect(Object.values(resourcesOfType(synth, "aws_sns_topic_subscription"))).toContainEqual(
+      expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
+    );
+  });
+
+  it("takes the slot disk usage threshold from migration.monitoring", () => {
+    expect(alarmsOf(synth).find((alarm) => alarm.metric_name === "ReplicationSlotDiskUsage")).toMatchObject({ threshold: 1234 });
+  });
+});
