@@ -196,11 +196,14 @@ const privateLinkSchema = z
 const dmsSchema = z
   .object({
     /**
-     * `create`: this deployment creates the account-wide roles dms-vpc-role and
-     * dms-cloudwatch-logs-role in a `<name>-account` stack. `adopt`: they exist already (another
-     * deployment or the organisation made them). @default "create"
+     * `adopt`: the account-wide roles dms-vpc-role and dms-cloudwatch-logs-role exist already
+     * (another deployment, the organisation, or the DMS console made them); the lab looks them up
+     * and a plan fails with IAM's "not found" when they are missing. `create`: this deployment
+     * creates them in a `<name>-account` stack, refusing destroy (other DMS users of the account
+     * rely on them). Adopting is the default because many accounts have them and two deployments
+     * that both create them collide. @default "adopt"
      */
-    serviceRoles: z.enum(["create", "adopt"]).default("create"),
+    serviceRoles: z.enum(["create", "adopt"]).default("adopt"),
     /** Replication instance class. @default "dms.t3.medium" */
     instanceClass: z
       .string()

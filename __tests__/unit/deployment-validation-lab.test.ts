@@ -29,7 +29,8 @@ describe("privateLink, dms and bastion defaults", () => {
     const dev = loadDeployment(join(VARIABLES_DIR, "dev.json"));
     // No allowedPrincipals: the endpoint services then admit only this account.
     expect(dev.privateLink).toEqual({ acceptanceRequired: false });
-    expect(dev.dms).toMatchObject({ serviceRoles: "create", multiAz: false });
+    // Adopting the account-wide DMS roles is the default: many accounts have them already.
+    expect(dev.dms).toMatchObject({ serviceRoles: "adopt", multiAz: false });
     expect(dev.bastion).toEqual({ enabled: true, instanceType: "t4g.micro", rootVolumeGiB: 8 });
   });
 
@@ -41,9 +42,9 @@ describe("privateLink, dms and bastion defaults", () => {
 
   it("fill the rest of a section that is given in part", () => {
     const path = join(mkdtempSync(join(tmpdir(), "lab-validation-")), "dev.json");
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(devText), dms: { serviceRoles: "adopt" }, bastion: { enabled: false } }));
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(devText), dms: { serviceRoles: "create" }, bastion: { enabled: false } }));
     const deployment = loadDeployment(path);
-    expect(deployment.dms).toMatchObject({ serviceRoles: "adopt", instanceClass: "dms.t3.medium", engineVersion: "3.5.4" });
+    expect(deployment.dms).toMatchObject({ serviceRoles: "create", instanceClass: "dms.t3.medium", engineVersion: "3.5.4" });
     expect(deployment.bastion).toEqual({ enabled: false, instanceType: "t4g.micro", rootVolumeGiB: 8 });
   });
 });
