@@ -128,7 +128,8 @@ export class LabStack extends DeploymentStack {
     }
 
     // The source's replication slot outlives the migration stack's tasks, so its alarms and their
-    // topic live here: destroying the migration stack must not silence a slot left behind.
+    // topic live here: destroying the migration stack must not silence a slot left behind. The
+    // lab's own failures (writer-sync) go here too.
     const { monitoring } = deployment.migration;
     this.alarmTopic = new AlarmTopic(this, "AlarmTopic", {
       name: names.alarmTopic,
@@ -143,6 +144,8 @@ export class LabStack extends DeploymentStack {
       replicationSlotDiskUsageThresholdBytes: monitoring.replicationSlotDiskUsageThresholdBytes,
       topic: this.alarmTopic,
     });
+    // writer-sync runs asynchronously (EventBridge): its failures go to the same topic.
+    for (const { writerSync } of [this.source, this.target]) writerSync.reportFailuresTo(this.alarmTopic, this.encryptionKey);
 
     moveFromFlatLayout(this.source);
     moveFromFlatLayout(this.target);

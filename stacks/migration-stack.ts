@@ -1,11 +1,11 @@
-// The `<name>-migration` stack: replication tasks, their alarms and event subscriptions, and the app's db_url switch.
+// The `<name>-migration` stack: replication tasks, their alarms and DMS event rule, and the app's db_url switch.
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AppDatabaseUrl } from "../constructs/cutover/app-database-url";
 import { ReplicationTask } from "../constructs/dms/replication-task";
 import { AlarmTopic } from "../constructs/monitoring/alarm-topic";
 import { CdcLatencyAlarms } from "../constructs/monitoring/cdc-latency-alarms";
-import { DmsEventSubscriptions } from "../constructs/monitoring/dms-event-subscriptions";
+import { DmsEventRule, dmsEventRuleArn } from "../constructs/monitoring/dms-event-rule";
 import { LoadBalancerAlarms } from "../constructs/monitoring/load-balancer-alarms";
 import { ReplicationInstanceAlarms } from "../constructs/monitoring/replication-instance-alarms";
 import { physicalName } from "../constructs/naming";
@@ -34,7 +34,7 @@ export class MigrationStack extends DeploymentStack {
   readonly replicationInstanceAlarms: ReplicationInstanceAlarms;
   readonly sourceLoadBalancerAlarms: LoadBalancerAlarms;
   readonly targetLoadBalancerAlarms: LoadBalancerAlarms;
-  readonly eventSubscriptions: DmsEventSubscriptions;
+  readonly dmsEvents: DmsEventRule;
   readonly appDatabaseUrl: AppDatabaseUrl;
 
   constructor(scope: Construct, props: DeploymentStackProps) {
@@ -46,10 +46,12 @@ export class MigrationStack extends DeploymentStack {
     this.lab = new LabLookup(this, "Lab", names);
     const replicationInstanceId = this.lab.replicationInstance.replicationInstanceId;
 
+    const dmsEventRuleName = physicalName(deployment.name, "migration-dms-events");
     this.alarmTopic = new AlarmTopic(this, "AlarmTopic", {
       name: physicalName(deployment.name, "migration-alarms"),
       kmsKeyArn: this.lab.keyAlias.targetKeyArn,
       email: monitoring.email,
+      eventRuleArns: [dmsEventRuleArn(this, dmsEventRuleName)],
     });
 
     this.tasks = tasks.map(
@@ -91,11 +93,12 @@ export class MigrationStack extends DeploymentStack {
       });
     this.sourceLoadBalancerAlarms = loadBalancerAlarms("SourceLoadBalancerAlarms", "source");
     this.targetLoadBalancerAlarms = loadBalancerAlarms("TargetLoadBalancerAlarms", "target");
-    this.eventSubscriptions = new DmsEventSubscriptions(this, "EventSubscriptions", {
-      name: physicalName(deployment.name, "migration"),
+    // EventBridge, not DMS event subscriptions (the legacy path): one rule for the instance and the tasks.
+    this.dmsEvents = new DmsEventRule(this, "DmsEvents", {
+      name: dmsEventRuleName,
       topic: this.alarmTopic,
-      replicationInstanceId,
-      taskIds: this.tasks.map((task) => task.taskId),
+      replicationInstanceArn: this.lab.replicationInstance.replicationInstanceArn,
+      taskArns: this.tasks.map((task) => task.taskArn),
     });
 
     // The interface endpoint in the DMS VPC, not the cluster endpoint: the cluster endpoints resolve

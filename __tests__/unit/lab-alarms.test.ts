@@ -1,6 +1,17 @@
 // The lab stack's own alarms and their topic: the source's WAL alarms, which must outlive the migration stack.
 import { describe, expect, it } from "vitest";
-import { ref, resourcesOfType, SHIPPED, shipped, variantDeployment, buildStacks, synthesize } from "../helpers/synth";
+import {
+  buildStacks,
+  defined,
+  errorOf,
+  ref,
+  referenced,
+  resourcesOfType,
+  SHIPPED,
+  shipped,
+  synthesize,
+  variantDeployment,
+} from "../helpers/synth";
 
 type Json = Record<string, unknown>;
 
@@ -47,6 +58,64 @@ describe.each(SHIPPED)("%s-lab alarms", (name) => {
   it("watches nothing of the target cluster's WAL (no slot lives there)", () => {
     expect(stack.target.database.clusterIdentifier).toBe(`${name}-target`);
     expect(alarmsOf(synth).filter((alarm) => (alarm.dimensions as Json | undefined)?.DBClusterIdentifier === `${name}-target`)).toEqual([]);
+  });
+});
+
+describe.each(SHIPPED)("%s-lab writer-sync failures", (name) => {
+  const { stacks, lab: synth } = shipped(name);
+  const stack = stacks.lab;
+  const topicArn = ref(stack, stack.alarmTopic.topic, "aws_sns_topic", "arn");
+
+  it.each(["source", "target"] as const)("%s: a failed asynchronous run goes to the lab topic after two retries", (side) => {
+    const writerSync = stack[side].writerSync;
+    const config = resourcesOfType(synth, "aws_lambda_function_event_invoke_config")[
+      stack.getLogicalId(defined(writerSync.failureDestination, "a failure destination"))
+    ];
+    expect(config).toMatchObject({
+      function_name: ref(stack, writerSync.function, "aws_lambda_function", "function_name"),
+      maximum_retry_attempts: 2,
+      destination_config: { on_failure: { destination: topicArn } },
+    });
+    // It waits for the permission that lets the function's role publish to the encrypted topic.
+    const [dependency] = config.depends_on as string[];
+    expect(dependency).toMatch(/^aws_iam_role_policy\./);
+    const policy = resourcesOfType(synth, "aws_iam_role_policy")[dependency.replace("aws_iam_role_policy.", "")];
+    expect(policy.role).toBe(ref(stack, writerSync.role, "aws_iam_role", "id"));
+    const document = referenced(synth, policy.policy);
+    expect(document.statement).toEqual([
+      { sid: "PublishFailedRuns", actions: ["sns:Publish"], resources: [topicArn] },
+      {
+        sid: "EncryptForTheTopic",
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        resources: [ref(stack, stack.encryptionKey.key, "aws_kms_key", "arn")],
+      },
+    ]);
+  });
+
+  it.each(["source", "target"] as const)("%s: any error of the function in 5 minutes raises an alarm on the lab topic", (side) => {
+    const writerSync = stack[side].writerSync;
+    expect(
+      alarmsOf(synth).filter((alarm) => alarm.namespace === "AWS/Lambda" && alarm.alarm_name === `${name}-${side}-writer-sync-errors`),
+    ).toEqual([
+      expect.objectContaining({
+        metric_name: "Errors",
+        dimensions: { FunctionName: ref(stack, writerSync.function, "aws_lambda_function", "function_name") },
+        statistic: "Sum",
+        comparison_operator: "GreaterThanThreshold",
+        threshold: 0,
+        period: 300,
+        evaluation_periods: 1,
+        datapoints_to_alarm: 1,
+        treat_missing_data: "notBreaching",
+        alarm_actions: [topicArn],
+      }),
+    ]);
+  });
+
+  it("refuses to report the same function's failures twice", () => {
+    expect(errorOf(() => stack.source.writerSync.reportFailuresTo(stack.alarmTopic, stack.encryptionKey))).toMatch(
+      /call reportFailuresTo once/,
+    );
   });
 });
 

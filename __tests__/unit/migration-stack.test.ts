@@ -1,7 +1,8 @@
-// The `<name>-migration` stack: tasks from the deployment file, alarms and event subscriptions, the db_url switch, and no lab inside.
+// The `<name>-migration` stack: tasks from the deployment file, alarms and the DMS event rule, the db_url switch, and no lab inside.
 import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { ALARM_TOPIC_PUBLISHERS } from "../../constructs/monitoring/alarm-topic";
+import { DMS_EVENT_DETAIL_TYPES } from "../../constructs/monitoring/dms-event-rule";
 import type { MigrationStack } from "../../stacks/migration-stack";
 import {
   buildStacks,
@@ -69,19 +70,21 @@ describe.each(deployments)("%s-migration", (name) => {
     expect(stack.dependencies).toContain(stacks.lab);
   });
 
-  it("holds no lab resource: only tasks, alarms, the topic, event subscriptions and the parameter", () => {
+  it("holds no lab resource: only tasks, alarms, the topic, the DMS event rule and the parameter", () => {
     expect(Object.keys(synth.resource ?? {}).sort()).toEqual(
       expect.arrayContaining([
+        "aws_cloudwatch_event_rule",
+        "aws_cloudwatch_event_target",
         "aws_cloudwatch_metric_alarm",
-        "aws_dms_event_subscription",
         "aws_sns_topic",
         "aws_sns_topic_policy",
         "aws_ssm_parameter",
       ]),
     );
     const allowed = new Set([
+      "aws_cloudwatch_event_rule",
+      "aws_cloudwatch_event_target",
       "aws_cloudwatch_metric_alarm",
-      "aws_dms_event_subscription",
       "aws_dms_replication_task",
       "aws_sns_topic",
       "aws_sns_topic_policy",
@@ -161,15 +164,28 @@ describe.each(deployments)("%s-migration", (name) => {
     });
   });
 
-  it("lets only this account's CloudWatch, DMS and EventBridge publish, over TLS", () => {
+  it("lets only this account's CloudWatch alarms and its own DMS event rule publish, over TLS", () => {
     const policy = onlyResourceOfType(synth, "aws_sns_topic_policy");
     const document = dataOfType(synth, "aws_iam_policy_document")[stack.getLogicalId(stack.alarmTopic.policyDocument)];
     expect(policy).toEqual({ arn: topicArn, policy: dataRef(stack, stack.alarmTopic.policyDocument, "aws_iam_policy_document", "json") });
-    const [allow, deny] = document.statement as Json[];
-    expect(allow).toMatchObject({
+    const [alarms, rule, deny] = document.statement as Json[];
+    expect(alarms).toMatchObject({
       actions: ["sns:Publish"],
-      principals: [{ type: "Service", identifiers: [...ALARM_TOPIC_PUBLISHERS] }],
+      principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
       condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.Account.account_id}"] }],
+    });
+    expect(rule).toMatchObject({
+      actions: ["sns:Publish"],
+      principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+      condition: [
+        {
+          test: "ArnEquals",
+          variable: "aws:SourceArn",
+          values: [
+            `arn:\${data.aws_partition.Partition.partition}:events:${shipped(name).deployment.region}:\${data.aws_caller_identity.Account.account_id}:rule/${name}-migration-dms-events`,
+          ],
+        },
+      ],
     });
     expect(deny).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
   });
@@ -220,18 +236,27 @@ describe.each(deployments)("%s-migration", (name) => {
     }
   });
 
-  it("subscribes the topic to the replication instance's events with its id as the only source", () => {
-    const subscriptions = Object.values(resourcesOfType(synth, "aws_dms_event_subscription"));
-    for (const subscription of subscriptions) expect((subscription.source_ids as string[]).length).toBeGreaterThan(0);
-    expect(subscriptions).toContainEqual(
-      expect.objectContaining({
-        name: `${name}-migration-instance`,
-        source_type: "replication-instance",
-        source_ids: [dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_id")],
-        event_categories: expect.arrayContaining(["failure", "low storage", "failover", "configuration change"]),
-        sns_topic_arn: topicArn,
-      }),
-    );
+  it("sends the replication instance's and tasks' state changes to the topic through one EventBridge rule, not event subscriptions", () => {
+    expect(resourcesOfType(synth, "aws_dms_event_subscription")).toEqual({});
+    const rule = onlyResourceOfType(synth, "aws_cloudwatch_event_rule");
+    expect(rule).toMatchObject({ name: `${name}-migration-dms-events` });
+    // The pattern is Fn.jsonencode of an object holding references: check its parts as synthesized.
+    const pattern = String(rule.event_pattern);
+    expect(pattern).toContain('"source" = ["aws.dms"]');
+    for (const detailType of DMS_EVENT_DETAIL_TYPES) expect(pattern).toContain(`"${detailType}"`);
+    // Inside jsonencode(...) a reference is a bare expression: `${x}` becomes `x`.
+    const bare = (reference: string) => reference.slice(2, -1);
+    const resources = [
+      bare(dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_arn")),
+      ...stack.tasks.map((task) => bare(ref(stack, task.task, "aws_dms_replication_task", "replication_task_arn"))),
+    ];
+    expect(pattern).toContain(`"resources" = [${resources.join(", ")}]`);
+    const target = onlyResourceOfType(synth, "aws_cloudwatch_event_target");
+    expect(target).toMatchObject({
+      rule: ref(stack, stack.dmsEvents.rule, "aws_cloudwatch_event_rule", "name"),
+      arn: topicArn,
+      depends_on: [`aws_sns_topic_policy.${stack.getLogicalId(stack.alarmTopic.policy)}`],
+    });
   });
 
   it("points /<name>/app/db_url at the source's interface endpoint, with no credentials in it", () => {
@@ -304,17 +329,6 @@ describe.each(["local", "dev"] as const)("%s-migration's demo task", (name) => {
       ]);
     }
   });
-
-  it("subscribes the topic to the task's failures and state changes, naming the task explicitly", () => {
-    expect(Object.values(resourcesOfType(synth, "aws_dms_event_subscription"))).toContainEqual(
-      expect.objectContaining({
-        name: `${name}-migration-tasks`,
-        source_type: "replication-task",
-        source_ids: [ref(stack, demo.task, "aws_dms_replication_task", "replication_task_id")],
-        event_categories: ["failure", "state change"],
-      }),
-    );
-  });
 });
 
 describe("every task's settings", () => {
@@ -347,12 +361,12 @@ describe("every task's settings", () => {
 describe("prod-migration without tasks", () => {
   const { synth } = built("prod");
 
-  it("holds no task, no CDC alarm and no task event subscription (one without source ids would cover the whole account)", () => {
+  it("holds no task and no CDC alarm, and its event rule matches only the replication instance", () => {
     expect(resourcesOfType(synth, "aws_dms_replication_task")).toEqual({});
     expect(alarmsByMetric(synth, "CDCLatencySource")).toEqual([]);
-    expect(Object.values(resourcesOfType(synth, "aws_dms_event_subscription")).map((subscription) => subscription.source_type)).toEqual([
-      "replication-instance",
-    ]);
+    const pattern = String(onlyResourceOfType(synth, "aws_cloudwatch_event_rule").event_pattern);
+    expect(pattern).not.toContain("aws_dms_replication_task");
+    expect(pattern).toContain("replication_instance_arn");
   });
 
   it("still holds the monitoring and the db_url parameter", () => {

@@ -45,13 +45,21 @@ describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name)
       expect(addresses.has(from)).toBe(false);
       expect(addresses.has(to)).toBe(true);
     }
-    // The aspect also gives a rule added since the first release (the db-ops function's access to each
-    // interface endpoint) the address it would have had then: no state holds it, so the move is a no-op.
+    // The aspect also gives resources added since the first release (the db-ops function's access to
+    // each interface endpoint; writer-sync's failure destination and errors alarm) the address they
+    // would have had then: no state holds them, so those moves are no-ops.
     const unreleased = moves.filter(({ from }) => !RELEASED[`${name}-lab`].includes(from));
-    expect(unreleased.map(({ to }) => to.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
-      "aws_vpc_security_group_ingress_rule.Source_PrivateLink_EndpointSecurityGroup_from-db-ops-5432",
-      "aws_vpc_security_group_ingress_rule.Target_PrivateLink_EndpointSecurityGroup_from-db-ops-5432",
-    ]);
+    expect(unreleased.map(({ to }) => to.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(
+      [
+        "aws_vpc_security_group_ingress_rule.Source_PrivateLink_EndpointSecurityGroup_from-db-ops-5432",
+        "aws_vpc_security_group_ingress_rule.Target_PrivateLink_EndpointSecurityGroup_from-db-ops-5432",
+        ...["Source", "Target"].flatMap((side) => [
+          `aws_iam_role_policy.${side}_WriterSync_FailureDestinationPolicy`,
+          `aws_lambda_function_event_invoke_config.${side}_WriterSync_FailureDestination`,
+          `aws_cloudwatch_metric_alarm.${side}_WriterSync_ErrorsAlarm`,
+        ]),
+      ].sort(),
+    );
   });
 
   it("moves the stateful resources of both sides: clusters, secrets, endpoint services, interface endpoints", () => {
