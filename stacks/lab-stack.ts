@@ -1,6 +1,6 @@
 // The `<name>-lab` stack: key, three VPCs, DMS-VPC service endpoints, the source and target sides, DMS and the bastion.
 import type { Construct } from "constructs";
-import { Bastion } from "../constructs/access/bastion";
+import { al2023RepositoryBucket, Bastion } from "../constructs/access/bastion";
 import { DatabaseSide } from "../constructs/database/database-side";
 import { ReplicationInstance } from "../constructs/dms/replication-instance";
 import { SecretsAccessRole } from "../constructs/dms/secrets-access-role";
@@ -10,7 +10,7 @@ import { ALARM_TOPIC_PUBLISHERS, AlarmTopic } from "../constructs/monitoring/ala
 import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
 import { LabNetwork } from "../constructs/network/lab-network";
 import { DatabaseOperations } from "../constructs/operations/database-operations";
-import { ServiceEndpoints } from "../constructs/network/service-endpoints";
+import { BASTION_SESSION_SERVICES, DMS_VPC_INTERFACE_SERVICES, ServiceEndpoints } from "../constructs/network/service-endpoints";
 import { migratedSchemas } from "../variables/migrated-schemas";
 import type { VpcConfig } from "../variables/schema";
 import { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
@@ -63,7 +63,13 @@ export class LabStack extends DeploymentStack {
     this.onPremNetwork = network("OnPremNetwork", names.onPremNetwork, deployment.network.onPrem);
     this.dmsNetwork = network("DmsNetwork", names.dmsNetwork, deployment.network.dms);
     this.targetNetwork = network("TargetNetwork", names.targetNetwork, deployment.network.target);
-    this.dmsServiceEndpoints = new ServiceEndpoints(this, "DmsServiceEndpoints", { network: this.dmsNetwork });
+    // The bastion alone needs S3 (its packages) and, for encrypted and logged sessions, KMS and Logs.
+    const bastionEnabled = deployment.bastion.enabled;
+    this.dmsServiceEndpoints = new ServiceEndpoints(this, "DmsServiceEndpoints", {
+      network: this.dmsNetwork,
+      interfaceServices: [...DMS_VPC_INTERFACE_SERVICES, ...(bastionEnabled ? BASTION_SESSION_SERVICES : [])],
+      s3ReadableBuckets: bastionEnabled ? [al2023RepositoryBucket(deployment.region)] : [],
+    });
 
     // DMS reads each side's endpoint secret through this role; each side grants its own secret.
     const dmsSecretsAccess = new SecretsAccessRole(this, "DmsSecretsAccess", {
@@ -117,15 +123,18 @@ export class LabStack extends DeploymentStack {
     }
 
     // Who talks to whom: DMS and the bastion reach both interface endpoints on 5432 and the AWS
-    // service endpoints and S3 on 443; nothing else in or out.
-    const s3 = { prefixListId: this.dmsServiceEndpoints.s3GatewayEndpoint.prefixListId, label: "s3" };
+    // service endpoints on 443; the bastion also reaches S3 (its packages). PostgreSQL to PostgreSQL
+    // DMS uses no S3. Nothing else in or out.
     for (const client of [this.replicationInstance.connections, this.bastion?.connections]) {
       if (!client) continue;
       this.source.connections.allowFrom(client);
       this.target.connections.allowFrom(client);
       client.allowTo(this.dmsServiceEndpoints.connections);
-      client.allowToPrefixList(s3, 443);
     }
+    this.bastion?.connections.allowToPrefixList(
+      { prefixListId: this.dmsServiceEndpoints.s3GatewayEndpoint.prefixListId, label: "s3" },
+      443,
+    );
 
     // The source's replication slot outlives the migration stack's tasks, so its alarms and their
     // topic live here: destroying the migration stack must not silence a slot left behind. The

@@ -22,6 +22,15 @@ const tagMap = z
   // The bastion may start and stop only DMS tasks whose Deployment tag is this deployment's name.
   .refine((tags) => !("Deployment" in tags), 'the lab sets "Deployment" to the file name (IAM scopes task start/stop by it); remove it');
 
+/** The values CloudWatch Logs accepts as a log group's retention (PutRetentionPolicy). */
+const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const logRetentionDays = z
+  .number()
+  .int()
+  .refine((days) => CLOUDWATCH_RETENTION_DAYS.includes(days), {
+    message: `must be a CloudWatch Logs retention: one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`,
+  });
+
 /** One VPC: its CIDR and one private subnet per availability zone, in the order of `availabilityZones`. */
 const vpcSchema = z
   .object({
@@ -236,6 +245,8 @@ const bastionSchema = z
       .default("t4g.micro"),
     /** Root volume size in GiB (the AL2023 image needs 8 at least). @default 8 */
     rootVolumeGiB: z.number().int().min(8).max(100).default(8),
+    /** Days to keep Session Manager session logs (a CloudWatch Logs retention value). @default 90 */
+    sessionLogRetentionDays: logRetentionDays.default(90),
   })
   .strict();
 
