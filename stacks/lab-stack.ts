@@ -8,7 +8,9 @@ import { DmsServiceRoleLookup } from "../constructs/dms/service-roles";
 import { LabKey } from "../constructs/encryption/lab-key";
 import { ALARM_TOPIC_PUBLISHERS, AlarmTopic } from "../constructs/monitoring/alarm-topic";
 import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
+import { FlowLogRole } from "../constructs/network/flow-log-role";
 import { LabNetwork } from "../constructs/network/lab-network";
+import { flowLogGroupName, VpcFlowLog } from "../constructs/network/vpc-flow-log";
 import { DatabaseOperations } from "../constructs/operations/database-operations";
 import { BASTION_SESSION_SERVICES, DMS_VPC_INTERFACE_SERVICES, ServiceEndpoints } from "../constructs/network/service-endpoints";
 import { migratedSchemas } from "../variables/migrated-schemas";
@@ -32,6 +34,7 @@ export class LabStack extends DeploymentStack {
   readonly dmsNetwork: LabNetwork;
   readonly targetNetwork: LabNetwork;
   readonly dmsServiceEndpoints: ServiceEndpoints;
+  readonly flowLogs: VpcFlowLog[];
   readonly source: DatabaseSide;
   readonly target: DatabaseSide;
   readonly replicationInstance: ReplicationInstance;
@@ -63,6 +66,17 @@ export class LabStack extends DeploymentStack {
     this.onPremNetwork = network("OnPremNetwork", names.onPremNetwork, deployment.network.onPrem);
     this.dmsNetwork = network("DmsNetwork", names.dmsNetwork, deployment.network.dms);
     this.targetNetwork = network("TargetNetwork", names.targetNetwork, deployment.network.target);
+    const networks = [this.onPremNetwork, this.dmsNetwork, this.targetNetwork];
+    const flowLogRole = new FlowLogRole(this, "FlowLogRole", { name: names.flowLogRole, logGroupNames: networks.map(flowLogGroupName) });
+    this.flowLogs = networks.map(
+      (vpcNetwork) =>
+        new VpcFlowLog(this, `${vpcNetwork.node.id}FlowLog`, {
+          network: vpcNetwork,
+          role: flowLogRole,
+          encryptionKey: this.encryptionKey,
+          retentionDays: deployment.network.flowLogRetentionDays,
+        }),
+    );
     // The bastion alone needs S3 (its packages) and, for encrypted and logged sessions, KMS and Logs.
     const bastionEnabled = deployment.bastion.enabled;
     this.dmsServiceEndpoints = new ServiceEndpoints(this, "DmsServiceEndpoints", {

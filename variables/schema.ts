@@ -272,7 +272,15 @@ export const deploymentFileSchema = z
     encryption: encryptionSchema.default({}),
     secrets: secretsSchema.default({}),
     /** The three VPCs. Their CIDRs may overlap one another. */
-    network: z.object({ onPrem: vpcSchema, dms: vpcSchema, target: vpcSchema }).strict(),
+    network: z
+      .object({
+        onPrem: vpcSchema,
+        dms: vpcSchema,
+        target: vpcSchema,
+        /** Days to keep each VPC's flow logs (a CloudWatch Logs retention value). @default 7 */
+        flowLogRetentionDays: logRetentionDays.default(7),
+      })
+      .strict(),
     /** The two Aurora PostgreSQL clusters. */
     databases: z.object({ source: databaseSchema, target: databaseSchema }).strict(),
     /** The two PrivateLink paths (endpoint services on the databases' load balancers). */
