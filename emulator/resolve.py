@@ -76,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         return through_private_link(args.endpoint, servers, args.name)
     if server is None:
         known = ", ".join(s["cluster_id"] for s in servers) or "none"
-        print(f"no PostgreSQL server for {args.name!r} in the emulator at {args.endpoint} (clusters: {known})",
-              file=sys.stderr)
+        print(
+            f"no PostgreSQL server for {args.name!r} in the emulator at {args.endpoint} (clusters: {known})",
+            file=sys.stderr,
+        )
         return 1
     print(f"hostaddr={server['address']}")
     print(f"sslrootcert={server['ca_bundle_path']}")

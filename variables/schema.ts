@@ -150,6 +150,14 @@ const databaseSchema = z
     finalSnapshot: z.boolean().default(false),
     /** Days to keep the PostgreSQL log group. @default 7 */
     logRetentionDays: z.number().int().positive().default(7),
+    /** Enhanced Monitoring: seconds between each instance's OS metrics; 0 turns it off. @default 0 */
+    monitoringIntervalSeconds: z
+      .union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)], {
+        errorMap: () => ({ message: "use 0 (off), 1, 5, 10, 15, 30 or 60 seconds" }),
+      })
+      .default(0),
+    /** Performance Insights on every instance, encrypted with the deployment key, kept 7 days. @default false */
+    performanceInsights: z.boolean().default(false),
   })
   .strict();
 

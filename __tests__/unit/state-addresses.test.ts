@@ -59,6 +59,13 @@ describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name)
           `aws_lambda_function_event_invoke_config.${side}_WriterSync_FailureDestination`,
           `aws_cloudwatch_metric_alarm.${side}_WriterSync_ErrorsAlarm`,
         ]),
+        // prod's Enhanced Monitoring roles.
+        ...(shipped(name).deployment.databases.source.monitoringIntervalSeconds > 0
+          ? ["Source", "Target"].flatMap((side) => [
+              `aws_iam_role.${side}_Database_MonitoringRole`,
+              `aws_iam_role_policy_attachment.${side}_Database_MonitoringRole_ManagedPolicy`,
+            ])
+          : []),
       ].sort(),
     );
   });

@@ -6,6 +6,7 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Construct } from "constructs";
 import type { LabKey } from "../encryption/lab-key";
+import { EnhancedMonitoringRole } from "../monitoring/enhanced-monitoring-role";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
@@ -41,6 +42,10 @@ export interface AuroraPostgresSettings {
   readonly finalSnapshot: boolean;
   /** Days to keep the PostgreSQL log group. */
   readonly logRetentionDays: number;
+  /** Enhanced Monitoring: seconds between OS metrics of each instance (1, 5, 10, 15, 30 or 60). @default 0 (off) */
+  readonly monitoringIntervalSeconds?: number;
+  /** Performance Insights on each instance, encrypted with the lab key, 7 days (the free tier). @default false */
+  readonly performanceInsights?: boolean;
 }
 
 export interface AuroraPostgresProps extends AuroraPostgresSettings {
@@ -147,6 +152,17 @@ export class AuroraPostgres extends Construct {
     this.writerEndpoint = this.cluster.endpoint;
     this.masterUserSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
 
+    const monitoringInterval = props.monitoringIntervalSeconds ?? 0;
+    const monitoringRole =
+      monitoringInterval > 0 ? new EnhancedMonitoringRole(this, "MonitoringRole", { name: `${name}-monitoring` }) : undefined;
+    // Instance settings, changed in place: turning them on never replaces an instance.
+    const monitoring = {
+      ...(monitoringRole ? { monitoringInterval, monitoringRoleArn: monitoringRole.roleArn } : {}),
+      ...(props.performanceInsights
+        ? { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: encryptionKey.keyArn, performanceInsightsRetentionPeriod: 7 }
+        : {}),
+    };
+
     this.instances = Array.from({ length: props.instances }, (_, index) => {
       const instanceName = `${name}-${index + 1}`;
       return new RdsClusterInstance(this, `Instance${index + 1}`, {
@@ -161,6 +177,7 @@ export class AuroraPostgres extends Construct {
         applyImmediately: props.applyImmediately,
         // Lower tier = preferred failover target; the first instance is the intended writer.
         promotionTier: index,
+        ...monitoring,
         tags: nameTag(instanceName),
       });
     });

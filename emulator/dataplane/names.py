@@ -182,10 +182,21 @@ def _at_server(partial: Resolution, cluster_id: str) -> Resolution:
 
     info = postgres_servers().info(cluster_id)
     if info is None:
-        return Resolution(partial.host, partial.port, cluster_id=cluster_id, chain=partial.chain,
-                          reason=f"cluster {cluster_id} has no PostgreSQL server")
-    return Resolution(partial.host, partial.port, address=info.address, cluster_id=cluster_id,
-                      ca_bundle_path=info.ca_bundle_path, chain=(*partial.chain, f"server {info.address}:{info.port}"))
+        return Resolution(
+            partial.host,
+            partial.port,
+            cluster_id=cluster_id,
+            chain=partial.chain,
+            reason=f"cluster {cluster_id} has no PostgreSQL server",
+        )
+    return Resolution(
+        partial.host,
+        partial.port,
+        address=info.address,
+        cluster_id=cluster_id,
+        ca_bundle_path=info.ca_bundle_path,
+        chain=(*partial.chain, f"server {info.address}:{info.port}"),
+    )
 
 
 def private_network(account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION) -> tuple[dict, dict]:

@@ -140,8 +140,7 @@ def lambda_nodejs_without_docker() -> None:
                 else:
                     failed = True
                     result = json.dumps(
-                        {"errorType": "Runtime.ExitError",
-                         "errorMessage": f"exit status {proc.returncode}"}
+                        {"errorType": "Runtime.ExitError", "errorMessage": f"exit status {proc.returncode}"}
                     )
             except subprocess.TimeoutExpired as exc:
                 logs = (exc.stdout or "") + (exc.stderr or "")
@@ -149,8 +148,7 @@ def lambda_nodejs_without_docker() -> None:
                     logs = logs.decode("utf-8", "replace")
                 failed = True
                 result = json.dumps(
-                    {"errorType": "Sandbox.Timedout",
-                     "errorMessage": f"Task timed out after {self.timeout} seconds"}
+                    {"errorType": "Sandbox.Timedout", "errorMessage": f"Task timed out after {self.timeout} seconds"}
                 )
         report = f"START RequestId: {request_id}\n{logs}END RequestId: {request_id}\n"
         self.save_logs(report)

@@ -45,9 +45,7 @@ def ec2_endpoint_service_permission_ids() -> None:
         service_id = self._get_param("ServiceId")
         add = self._get_param("AddAllowedPrincipals", [])
         remove = self._get_param("RemoveAllowedPrincipals", [])
-        self.ec2_backend.modify_vpc_endpoint_service_permissions(
-            service_id, add, remove
-        )
+        self.ec2_backend.modify_vpc_endpoint_service_permissions(service_id, add, remove)
         result: dict[str, Any] = {"ReturnValue": True}
         if add:
             result["AddedPrincipals"] = [permission(service_id, p) for p in add]
@@ -55,18 +53,14 @@ def ec2_endpoint_service_permission_ids() -> None:
 
     def describe_vpc_endpoint_service_permissions(self: Any) -> ActionResult:
         service_id = self._get_param("ServiceId")
-        principals = self.ec2_backend.describe_vpc_endpoint_service_permissions(
-            service_id
-        )
+        principals = self.ec2_backend.describe_vpc_endpoint_service_permissions(service_id)
         allowed = [permission(service_id, p) for p in sorted(principals)]
         for entry in allowed:
             entry.pop("ServiceId")
         return ActionResult({"AllowedPrincipals": allowed})
 
     R.modify_vpc_endpoint_service_permissions = modify_vpc_endpoint_service_permissions
-    R.describe_vpc_endpoint_service_permissions = (
-        describe_vpc_endpoint_service_permissions
-    )
+    R.describe_vpc_endpoint_service_permissions = describe_vpc_endpoint_service_permissions
 
 
 @patch

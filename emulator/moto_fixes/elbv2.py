@@ -49,9 +49,7 @@ def elbv2_network_lb_arn() -> None:
         if kind and ":loadbalancer/app/" in lb.arn:
             old = lb.arn
             lb.arn = old.replace(":loadbalancer/app/", f":loadbalancer/{kind}/", 1)
-            self.load_balancers = {
-                (lb.arn if k == old else k): v for k, v in self.load_balancers.items()
-            }
+            self.load_balancers = {(lb.arn if k == old else k): v for k, v in self.load_balancers.items()}
             tags = self.tagging_service.list_tags_for_resource(old).get("Tags", [])
             self.tagging_service.delete_all_tags_for_resource(old)
             if tags:
@@ -77,9 +75,7 @@ def elbv2_nlb_privatelink_sg_enforcement() -> None:
             return None
         return self.__dict__.get("_emu_enforce_sg_privatelink", "on")
 
-    FakeLoadBalancer.enforce_security_group_inbound_rules_on_private_link_traffic = (
-        property(get_flag)
-    )
+    FakeLoadBalancer.enforce_security_group_inbound_rules_on_private_link_traffic = property(get_flag)
     original = ELBV2Response.set_security_groups
 
     def set_security_groups(self: Any) -> ActionResult:

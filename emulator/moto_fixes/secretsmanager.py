@@ -162,8 +162,9 @@ def secretsmanager_rotation_asynchronous() -> None:
         secret = self.secrets[secret_id]
         if isinstance(secret, ReplicaSecret) or not (rotation_lambda_arn or secret.rotation_lambda_arn):
             # Replicas are refused by moto; without any function moto's managed-rotation stand-in applies.
-            return original_rotate(self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules,
-                                   rotate_immediately)
+            return original_rotate(
+                self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately
+            )
         if secret.is_deleted():
             raise InvalidRequestException(
                 "You tried to perform the operation on a secret that's currently marked deleted."
@@ -232,8 +233,10 @@ def secretsmanager_rotation_asynchronous() -> None:
         rotations.start(rotation)
         _log(f"rotation {token} of {secret.arn} started ({', '.join(steps)}) with {function.function_arn}")
         threading.Thread(
-            target=_run_rotation, args=(secret, function, rotation, temporary_pending),
-            name=f"rotation-{token[:8]}", daemon=True,
+            target=_run_rotation,
+            args=(secret, function, rotation, temporary_pending),
+            name=f"rotation-{token[:8]}",
+            daemon=True,
         ).start()
         return secret.to_short_dict(version_id=token)
 

@@ -40,8 +40,11 @@ def serialized(app: Any) -> Any:
         with lock:
             if invocation and invocation in answers:
                 status, headers, body = answers[invocation]
-                print(f"replayed the answer to a retried call ({environ.get('HTTP_AMZ_SDK_REQUEST', '')}, {path})",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"replayed the answer to a retried call ({environ.get('HTTP_AMZ_SDK_REQUEST', '')}, {path})",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 start_response(status, headers)
                 return body
             captured: dict[str, Any] = {}
@@ -101,8 +104,12 @@ def name_resolution(query: str) -> tuple[str, dict[str, Any]]:
         return "400 Bad Request", {"reason": "give host=<DNS name> and optionally port=<number>"}
     resolution = resolve(host, int(port_text))
     if resolution is None:
-        return "404 Not Found", {"host": host, "port": int(port_text), "address": None,
-                                 "reason": "neither an interface endpoint's nor an RDS endpoint's name"}
+        return "404 Not Found", {
+            "host": host,
+            "port": int(port_text),
+            "address": None,
+            "reason": "neither an interface endpoint's nor an RDS endpoint's name",
+        }
     return "200 OK", resolution.as_json()
 
 

@@ -46,9 +46,7 @@ def test_timestamps_are_epoch_numbers_on_the_wire(aws: Callable[[str], Any], uni
         raw["body"] = response_dict["body"]
 
     dms.meta.events.register("before-parse.database-migration-service.CreateReplicationInstance", keep_body)
-    dms.create_replication_instance(
-        ReplicationInstanceIdentifier=unique("ri"), ReplicationInstanceClass="dms.t3.micro"
-    )
+    dms.create_replication_instance(ReplicationInstanceIdentifier=unique("ri"), ReplicationInstanceClass="dms.t3.micro")
 
     instance = json.loads(raw["body"])["ReplicationInstance"]
     assert isinstance(instance["InstanceCreateTime"], (int, float))

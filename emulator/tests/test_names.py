@@ -42,13 +42,20 @@ def link(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) 
         DBSubnetGroupName=subnet_group, DBSubnetGroupDescription="test", SubnetIds=list(network.subnet_ids)
     )
     cluster = rds.create_db_cluster(
-        DBClusterIdentifier=unique("chain-cluster"), Engine="aurora-postgresql", EngineVersion="16.6",
-        MasterUsername=MASTER_USER, MasterUserPassword=PASSWORD, DatabaseName="demo_db",
+        DBClusterIdentifier=unique("chain-cluster"),
+        Engine="aurora-postgresql",
+        EngineVersion="16.6",
+        MasterUsername=MASTER_USER,
+        MasterUserPassword=PASSWORD,
+        DatabaseName="demo_db",
         DBSubnetGroupName=subnet_group,
     )["DBCluster"]
     instance = rds.create_db_instance(
-        DBInstanceIdentifier=unique("chain-writer"), DBClusterIdentifier=cluster["DBClusterIdentifier"],
-        Engine="aurora-postgresql", DBInstanceClass="db.t4g.medium", DBSubnetGroupName=subnet_group,
+        DBInstanceIdentifier=unique("chain-writer"),
+        DBClusterIdentifier=cluster["DBClusterIdentifier"],
+        Engine="aurora-postgresql",
+        DBInstanceClass="db.t4g.medium",
+        DBSubnetGroupName=subnet_group,
     )["DBInstance"]
     instance_name = instance["Endpoint"]["Address"]
     instance_ip = rds_instance_addresses()[instance_name.lower()]
@@ -59,7 +66,9 @@ def link(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) 
         Name=unique("chain-tg"), Protocol="TCP", Port=5432, VpcId=network.vpc_id, TargetType="ip"
     )["TargetGroups"][0]["TargetGroupArn"]
     elbv2.create_listener(
-        LoadBalancerArn=balancer, Protocol="TCP", Port=5432,
+        LoadBalancerArn=balancer,
+        Protocol="TCP",
+        Port=5432,
         DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
     )
     elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": instance_ip, "Port": 5432}])
@@ -67,10 +76,13 @@ def link(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) 
         NetworkLoadBalancerArns=[balancer], AcceptanceRequired=False
     )["ServiceConfiguration"]
     consumer_vpc = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
-    consumer_subnet = ec2.create_subnet(VpcId=consumer_vpc, CidrBlock="10.50.0.0/24",
-                                        AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    consumer_subnet = ec2.create_subnet(VpcId=consumer_vpc, CidrBlock="10.50.0.0/24", AvailabilityZone="us-east-1a")[
+        "Subnet"
+    ]["SubnetId"]
     endpoint = ec2.create_vpc_endpoint(
-        VpcEndpointType="Interface", VpcId=consumer_vpc, ServiceName=service["ServiceName"],
+        VpcEndpointType="Interface",
+        VpcId=consumer_vpc,
+        ServiceName=service["ServiceName"],
         SubnetIds=[consumer_subnet],
     )["VpcEndpoint"]
     yield PrivateLink(cluster, instance_name, instance_ip, group, balancer, endpoint["DnsEntries"][0]["DnsName"])
@@ -79,8 +91,16 @@ def link(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) 
 
 
 def connect_through(resolution: Any, host_name: str) -> psycopg.Connection:
-    return psycopg.connect(host=host_name, hostaddr=resolution.address, port=5432, user=MASTER_USER,
-                           password=PASSWORD, dbname="demo_db", sslmode="require", connect_timeout=5)
+    return psycopg.connect(
+        host=host_name,
+        hostaddr=resolution.address,
+        port=5432,
+        user=MASTER_USER,
+        password=PASSWORD,
+        dbname="demo_db",
+        sslmode="require",
+        connect_timeout=5,
+    )
 
 
 def test_the_interface_endpoints_name_leads_to_the_clusters_server_and_psycopg_connects(link: PrivateLink) -> None:
@@ -146,7 +166,10 @@ def test_the_host_asks_the_emulator_where_a_name_leads(endpoint: str, link: Priv
 def test_resolve_py_prints_how_to_connect_through_the_interface_endpoint(endpoint: str, link: PrivateLink) -> None:
     resolved = subprocess.run(
         [sys.executable, str(EMULATOR_DIR / "resolve.py"), "--endpoint", endpoint, link.endpoint_name],
-        capture_output=True, text=True, check=True, timeout=30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
     )
 
     lines = resolved.stdout.splitlines()
@@ -176,15 +199,25 @@ exports.handler = async (event) => {
 @pytest.fixture(scope="module")
 def probe(aws: Callable[[str], Any], unique: Callable[[str], str]) -> Callable[[str], dict]:
     """A nodejs function that connects to a name on 5432, invoked with the name."""
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+        ],
+    }
     role = aws("iam").create_role(RoleName=unique("probe"), AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("index.js", PROBE)
     name = unique("probe")
-    aws("lambda").create_function(FunctionName=name, Runtime="nodejs20.x", Role=role, Handler="index.handler",
-                                  Code={"ZipFile": buffer.getvalue()}, Timeout=10)
+    aws("lambda").create_function(
+        FunctionName=name,
+        Runtime="nodejs20.x",
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": buffer.getvalue()},
+        Timeout=10,
+    )
 
     def invoke(host: str) -> dict:
         answer = aws("lambda").invoke(FunctionName=name, Payload=json.dumps({"host": host}))

@@ -87,13 +87,16 @@ def test_the_master_secret_opens_the_database_at_the_cluster_and_reader_endpoint
 
     for host_name in (cluster["Endpoint"], cluster["ReaderEndpoint"]):
         with connect(server, host_name, secret["username"], secret["password"]) as connection:
-            row = connection.execute("SELECT current_database(), current_setting('wal_level'), ssl FROM pg_stat_ssl "
-                                     "WHERE pid = pg_backend_pid()").fetchone()
+            row = connection.execute(
+                "SELECT current_database(), current_setting('wal_level'), ssl FROM pg_stat_ssl "
+                "WHERE pid = pg_backend_pid()"
+            ).fetchone()
             assert row == (DATABASE, "logical", True)
 
 
-def test_an_instance_endpoint_is_in_the_servers_certificate(aws: Callable[[str], Any], endpoint: str,
-                                                            cluster: dict, unique: Callable[[str], str]) -> None:
+def test_an_instance_endpoint_is_in_the_servers_certificate(
+    aws: Callable[[str], Any], endpoint: str, cluster: dict, unique: Callable[[str], str]
+) -> None:
     instance = aws("rds").create_db_instance(
         DBInstanceIdentifier=unique("pg-writer"),
         DBClusterIdentifier=cluster["DBClusterIdentifier"],
@@ -113,7 +116,10 @@ def test_an_instance_endpoint_is_in_the_servers_certificate(aws: Callable[[str],
 def test_resolve_prints_where_a_cluster_endpoint_is_and_the_ca(endpoint: str, cluster: dict) -> None:
     resolved = subprocess.run(
         [sys.executable, str(EMULATOR_DIR / "resolve.py"), "--endpoint", endpoint, cluster["Endpoint"]],
-        capture_output=True, text=True, check=True, timeout=30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
     )
     info = postgres_servers().info(cluster["DBClusterIdentifier"])
     assert info is not None
@@ -126,15 +132,16 @@ def test_resolve_prints_where_a_cluster_endpoint_is_and_the_ca(endpoint: str, cl
 def test_resolve_names_the_clusters_it_knows_when_nothing_matches(endpoint: str) -> None:
     resolved = subprocess.run(
         [sys.executable, str(EMULATOR_DIR / "resolve.py"), "--endpoint", endpoint, "no-such-cluster"],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
     assert resolved.returncode == 1
     assert resolved.stderr.startswith("no PostgreSQL server for 'no-such-cluster'")
 
 
-def test_a_new_master_password_is_the_servers_password(aws: Callable[[str], Any], endpoint: str,
-                                                       cluster: dict) -> None:
+def test_a_new_master_password_is_the_servers_password(aws: Callable[[str], Any], endpoint: str, cluster: dict) -> None:
     aws("rds").modify_db_cluster(
         DBClusterIdentifier=cluster["DBClusterIdentifier"],
         ManageMasterUserPassword=False,
@@ -153,8 +160,11 @@ def test_deleting_the_cluster_stops_its_server_and_deletes_its_data(
     rds = aws("rds")
     identifier = unique("pg-gone")
     rds.create_db_cluster(
-        DBClusterIdentifier=identifier, Engine="aurora-postgresql", EngineVersion="16.6",
-        MasterUsername=MASTER_USER, MasterUserPassword="not-a-secret",
+        DBClusterIdentifier=identifier,
+        Engine="aurora-postgresql",
+        EngineVersion="16.6",
+        MasterUsername=MASTER_USER,
+        MasterUserPassword="not-a-secret",
     )
     info = postgres_servers().info(identifier)
     assert info is not None and os.path.isdir(info.data_dir)
@@ -165,15 +175,24 @@ def test_deleting_the_cluster_stops_its_server_and_deletes_its_data(
     assert identifier not in [s["cluster_id"] for s in listing(endpoint)]
     assert not os.path.exists(info.data_dir)
     with pytest.raises(psycopg.OperationalError):
-        psycopg.connect(hostaddr=info.address, host=info.address, port=info.port, user=MASTER_USER,
-                        password="not-a-secret", sslmode="require", connect_timeout=2)
+        psycopg.connect(
+            hostaddr=info.address,
+            host=info.address,
+            port=info.port,
+            user=MASTER_USER,
+            password="not-a-secret",
+            sslmode="require",
+            connect_timeout=2,
+        )
 
 
 def test_missing_postgresql_binaries_stop_the_launcher_with_one_line_before_it_listens(tmp_path: Path) -> None:
     launched = subprocess.run(
         [sys.executable, str(EMULATOR_DIR / "launcher.py"), "--port", "0", "--quiet"],
         env={**os.environ, "EMULATOR_POSTGRES_BIN_DIR": str(tmp_path)},
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert launched.returncode == 1

@@ -128,7 +128,9 @@ def test_rotate_secret_answers_at_once_and_the_function_rotates(
     token = str(uuid.uuid4())
     started = time.monotonic()
     answer = secrets.rotate_secret(
-        SecretId=arn, RotationLambdaARN=rotator, RotationRules={"AutomaticallyAfterDays": 7},
+        SecretId=arn,
+        RotationLambdaARN=rotator,
+        RotationRules={"AutomaticallyAfterDays": 7},
         ClientRequestToken=token,
     )
     answered = time.monotonic() - started
@@ -169,8 +171,9 @@ def test_a_failing_step_leaves_the_current_version(
     secrets = aws("secretsmanager")
     original = {"username": "u", "password": "old", "failSet": True}
     arn = secrets.create_secret(Name=unique("rotation-fails"), SecretString=json.dumps(original))["ARN"]
-    token = secrets.rotate_secret(SecretId=arn, RotationLambdaARN=rotator,
-                                  RotationRules={"ScheduleExpression": "rate(10 days)", "Duration": "3h"})["VersionId"]
+    token = secrets.rotate_secret(
+        SecretId=arn, RotationLambdaARN=rotator, RotationRules={"ScheduleExpression": "rate(10 days)", "Duration": "3h"}
+    )["VersionId"]
     assert rotations.wait(60)
     record = record_of(token)
     assert (record.status, record.failed_step, record.completed_steps) == ("failed", "setSecret", ["createSecret"])
@@ -202,8 +205,9 @@ def test_a_secret_without_a_value_gets_one_from_the_function(
 ) -> None:
     secrets = aws("secretsmanager")
     arn = secrets.create_secret(Name=unique("rotation-empty"))["ARN"]
-    token = secrets.rotate_secret(SecretId=arn, RotationLambdaARN=rotator,
-                                  RotationRules={"AutomaticallyAfterDays": 30})["VersionId"]
+    token = secrets.rotate_secret(
+        SecretId=arn, RotationLambdaARN=rotator, RotationRules={"AutomaticallyAfterDays": 30}
+    )["VersionId"]
     assert rotations.wait(60)
     record = record_of(token)
     assert record.status == "succeeded", record.reason
@@ -217,8 +221,9 @@ def test_rotate_immediately_false_runs_only_test_secret(
 ) -> None:
     secrets = aws("secretsmanager")
     arn = secrets.create_secret(Name=unique("rotation-later"), SecretString=json.dumps({"password": "old"}))["ARN"]
-    token = secrets.rotate_secret(SecretId=arn, RotationLambdaARN=rotator, RotateImmediately=False,
-                                  RotationRules={"AutomaticallyAfterDays": 1})["VersionId"]
+    token = secrets.rotate_secret(
+        SecretId=arn, RotationLambdaARN=rotator, RotateImmediately=False, RotationRules={"AutomaticallyAfterDays": 1}
+    )["VersionId"]
     assert rotations.wait(60)
     record = record_of(token)
     assert (record.status, record.completed_steps) == ("succeeded", ["testSecret"])
@@ -233,8 +238,11 @@ def test_rotation_with_a_missing_function_is_refused(aws: Callable[[str], Any], 
     secrets = aws("secretsmanager")
     arn = secrets.create_secret(Name=unique("rotation-nofn"), SecretString="x")["ARN"]
     with pytest.raises(ClientError) as raised:
-        secrets.rotate_secret(SecretId=arn, RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:none",
-                              RotationRules={"AutomaticallyAfterDays": 1})
+        secrets.rotate_secret(
+            SecretId=arn,
+            RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:none",
+            RotationRules={"AutomaticallyAfterDays": 1},
+        )
     assert raised.value.response["Error"]["Code"] == "ResourceNotFoundException"
 
 
@@ -246,7 +254,8 @@ def test_moving_awscurrent_moves_what_get_secret_value_returns(
     arn = secrets.create_secret(Name=unique("labels"), SecretString="one")["ARN"]
     first = secrets.get_secret_value(SecretId=arn)["VersionId"]
     second = secrets.put_secret_value(SecretId=arn, SecretString="two", VersionStages=["AWSPENDING"])["VersionId"]
-    secrets.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=second,
-                                        RemoveFromVersionId=first)
+    secrets.update_secret_version_stage(
+        SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=second, RemoveFromVersionId=first
+    )
     assert secrets.get_secret_value(SecretId=arn)["SecretString"] == "two"
     assert secrets.get_secret_value(SecretId=arn, VersionStage="AWSPREVIOUS")["SecretString"] == "one"
