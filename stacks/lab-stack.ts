@@ -51,6 +51,7 @@ export class LabStack extends DeploymentStack {
     this.encryptionKey = new LabKey(this, "EncryptionKey", {
       name: names.key,
       deletionWindowDays: deployment.encryption.keyDeletionWindowDays,
+      preventDestroy: deployment.encryption.preventDestroy,
       // Both alarm topics (this stack's and the migration stack's) are encrypted with this key:
       // CloudWatch alarms, DMS event subscriptions and EventBridge publish to them.
       servicePrincipals: ALARM_TOPIC_PUBLISHERS,

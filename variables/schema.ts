@@ -158,6 +158,11 @@ const databaseSchema = z
       .default(0),
     /** Performance Insights on every instance, encrypted with the deployment key, kept 7 days. @default false */
     performanceInsights: z.boolean().default(false),
+    /**
+     * `lifecycle.prevent_destroy` on the cluster: a plan that would destroy or replace it fails at plan
+     * time, before anything else of the lab is gone (deletion protection fails only at apply). @default false
+     */
+    preventDestroy: z.boolean().default(false),
   })
   .strict();
 
@@ -165,6 +170,12 @@ const encryptionSchema = z
   .object({
     /** Waiting period before the deployment's KMS key is deleted after destroy. @default 7 */
     keyDeletionWindowDays: z.number().int().min(7).max(30).default(7),
+    /**
+     * `lifecycle.prevent_destroy` on the key: a plan that would destroy (or replace) it fails, so a
+     * lab destroy can never schedule the deletion of the key the final snapshots and secrets need.
+     * @default false
+     */
+    preventDestroy: z.boolean().default(false),
   })
   .strict();
 

@@ -46,6 +46,8 @@ export interface AuroraPostgresSettings {
   readonly monitoringIntervalSeconds?: number;
   /** Performance Insights on each instance, encrypted with the lab key, 7 days (the free tier). @default false */
   readonly performanceInsights?: boolean;
+  /** `lifecycle.prevent_destroy` on the cluster: destroy and replacement fail at plan time. @default false */
+  readonly preventDestroy?: boolean;
 }
 
 export interface AuroraPostgresProps extends AuroraPostgresSettings {
@@ -146,7 +148,7 @@ export class AuroraPostgres extends Construct {
       dependsOn: [logGroup],
       // Automatic minor upgrades move the cluster past the configured version; provider 5.100 would then plan a
       // downgrade, which RDS refuses. To upgrade on purpose, raise the version and run modify-db-cluster.
-      lifecycle: { ignoreChanges: ["engine_version"] },
+      lifecycle: { ignoreChanges: ["engine_version"], ...(props.preventDestroy ? { preventDestroy: true } : {}) },
       tags: nameTag(name),
     });
     this.writerEndpoint = this.cluster.endpoint;

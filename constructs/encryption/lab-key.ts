@@ -20,6 +20,11 @@ export interface LabKeyProps {
    * that condition. @default []
    */
   readonly servicePrincipals?: readonly string[];
+  /**
+   * `lifecycle.prevent_destroy`: a plan that would destroy or replace the key fails, so no destroy
+   * schedules the deletion of what encrypts final snapshots and recoverable secrets. @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 export class LabKey extends Construct {
@@ -81,6 +86,7 @@ export class LabKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays ?? 7,
       policy: policy.json,
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
       tags: nameTag(props.name),
     });
     this.keyArn = this.key.arn;
