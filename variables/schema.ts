@@ -206,8 +206,12 @@ const emulatorSchema = z
 
 const privateLinkSchema = z
   .object({
-    /** Connections to the endpoint services wait for acceptance (the lab accepts its own explicitly). @default false */
-    acceptanceRequired: z.boolean().default(false),
+    /**
+     * Connections to the endpoint services wait for acceptance, and the lab accepts its own endpoints
+     * explicitly: an endpoint someone else creates with an allowed principal carries nothing until the
+     * service owner accepts it. @default true
+     */
+    acceptanceRequired: z.boolean().default(true),
     /**
      * Principals allowed to connect to the endpoint services (IAM ARNs).
      * @default only this account (its root ARN)

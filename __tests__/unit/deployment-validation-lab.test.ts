@@ -28,7 +28,7 @@ describe("privateLink, dms and bastion defaults", () => {
   it("fill a file that leaves the three sections out", () => {
     const dev = loadDeployment(join(VARIABLES_DIR, "dev.json"));
     // No allowedPrincipals: the endpoint services then admit only this account.
-    expect(dev.privateLink).toEqual({ acceptanceRequired: false });
+    expect(dev.privateLink).toEqual({ acceptanceRequired: true });
     // Adopting the account-wide DMS roles is the default: many accounts have them already.
     expect(dev.dms).toMatchObject({ serviceRoles: "adopt", multiAz: false });
     expect(dev.bastion).toEqual({ enabled: true, instanceType: "t4g.micro", rootVolumeGiB: 8, sessionLogRetentionDays: 90 });

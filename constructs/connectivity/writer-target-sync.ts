@@ -154,7 +154,9 @@ export class WriterTargetSync extends Construct {
       functionName: this.function.functionName,
       input: JSON.stringify({ source: "deploy" }),
       triggers: { instances: Fn.join(",", instanceIds), code: code.assetHash },
-      dependsOn: [...database.instances, privateLink.listener],
+      // And after the consumer's endpoint is accepted: what connects through the path during a deploy
+      // (the first secret rotation) waits for this run, so it finds the path whole.
+      dependsOn: [...database.instances, privateLink.listener, ...(privateLink.accepter ? [privateLink.accepter] : [])],
     });
   }
 
