@@ -59,9 +59,13 @@ describe.each(SHIPPED)("%s-lab keeps the addresses of the first release", (name)
           `aws_lambda_function_event_invoke_config.${side}_WriterSync_FailureDestination`,
           `aws_cloudwatch_metric_alarm.${side}_WriterSync_ErrorsAlarm`,
         ]),
-        // Each path's acceptance of its own endpoint (acceptance is required by default now).
-        "aws_vpc_endpoint_connection_accepter.Source_PrivateLink_Accepter",
-        "aws_vpc_endpoint_connection_accepter.Target_PrivateLink_Accepter",
+        // Each path's acceptance of its own endpoint (required by default now; local turns it off).
+        ...(shipped(name).deployment.privateLink.acceptanceRequired
+          ? [
+              "aws_vpc_endpoint_connection_accepter.Source_PrivateLink_Accepter",
+              "aws_vpc_endpoint_connection_accepter.Target_PrivateLink_Accepter",
+            ]
+          : []),
         // prod's Enhanced Monitoring roles.
         ...(shipped(name).deployment.databases.source.monitoringIntervalSeconds > 0
           ? ["Source", "Target"].flatMap((side) => [
