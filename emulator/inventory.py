@@ -187,7 +187,11 @@ def inventory(endpoint: str, deployment: str, region: str) -> dict[str, list[str
     logs = client("logs")
     add(
         "log_groups",
-        [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"] if f"/{prefix}" in g["logGroupName"]],
+        [
+            g["logGroupName"]
+            for g in logs.describe_log_groups()["logGroups"]
+            if f"/{prefix}" in g["logGroupName"] or g["logGroupName"].startswith(prefix)
+        ],
     )
 
     sns = client("sns")
@@ -205,6 +209,9 @@ def inventory(endpoint: str, deployment: str, region: str) -> dict[str, list[str
         "ssm_parameters",
         [p["Name"] for p in ssm.describe_parameters()["Parameters"] if p["Name"].startswith(f"/{deployment}/")],
     )
+    owned = ssm.list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])["DocumentIdentifiers"]
+    add("ssm_documents", [d["Name"] for d in owned if d["Name"].startswith(prefix)])
+    add("flow_logs", [f["FlowLogId"] for f in ec2.describe_flow_logs()["FlowLogs"] if tagged(f.get("Tags"))])
     return found
 
 
