@@ -187,7 +187,11 @@ def inventory(endpoint: str, deployment: str, region: str) -> dict[str, list[str
     logs = client("logs")
     add(
         "log_groups",
-        [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"] if f"/{prefix}" in g["logGroupName"]],
+        [
+            g["logGroupName"]
+            for g in logs.describe_log_groups()["logGroups"]
+            if f"/{prefix}" in g["logGroupName"] or g["logGroupName"].startswith(prefix)
+        ],
     )
 
     sns = client("sns")
@@ -215,6 +219,9 @@ def inventory(endpoint: str, deployment: str, region: str) -> dict[str, list[str
     )
     route53 = client("route53")
     add("hosted_zones", [z["Name"] for z in route53.list_hosted_zones()["HostedZones"] if z["Name"].startswith(prefix)])
+    owned = ssm.list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])["DocumentIdentifiers"]
+    add("ssm_documents", [d["Name"] for d in owned if d["Name"].startswith(prefix)])
+    add("flow_logs", [f["FlowLogId"] for f in ec2.describe_flow_logs()["FlowLogs"] if tagged(f.get("Tags"))])
     return found
 
 

@@ -9,13 +9,15 @@ export function accountStackId(deploymentName: string): string {
 
 /**
  * A stack of its own so that destroying a lab never deletes roles other deployments in the same
- * account use. Exactly one deployment per account says `"serviceRoles": "create"`.
+ * account use. At most one deployment per account says `"serviceRoles": "create"`; the others
+ * adopt (the default).
  */
 export class AccountStack extends DeploymentStack {
   readonly dmsServiceRoles: DmsServiceRoles;
 
   constructor(scope: Construct, props: DeploymentStackProps) {
     super(scope, accountStackId(props.deployment.name), props);
-    this.dmsServiceRoles = new DmsServiceRoles(this, "DmsServiceRoles");
+    // An emulated account is thrown away with its roles; a real one shares them with every DMS user.
+    this.dmsServiceRoles = new DmsServiceRoles(this, "DmsServiceRoles", { preventDestroy: !props.deployment.emulator });
   }
 }

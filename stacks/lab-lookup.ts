@@ -15,8 +15,14 @@ export class LabSideLookup extends Construct {
   readonly targetGroup: DataAwsLbTargetGroup;
   readonly interfaceEndpoint: DataAwsVpcEndpoint;
   readonly dmsEndpoint: DataAwsDmsEndpoint;
+  readonly cluster: DataAwsRdsCluster;
   /** Regional DNS name of the interface endpoint in the DMS VPC. */
   readonly endpointDnsName: string;
+  /**
+   * The cluster (writer) endpoint's name. In the DMS VPC a private hosted zone answers it with the interface
+   * endpoint, so a client there reaches the database through PrivateLink and can verify the server by this name.
+   */
+  readonly clusterEndpoint: string;
 
   constructor(scope: Construct, id: string, names: LabSideNames) {
     super(scope, id);
@@ -29,6 +35,8 @@ export class LabSideLookup extends Construct {
       filter: [{ name: "vpc-endpoint-state", values: ["available", "pendingAcceptance", "pending"] }],
     });
     this.dmsEndpoint = new DataAwsDmsEndpoint(this, "DmsEndpoint", { endpointId: names.dmsEndpoint });
+    this.cluster = new DataAwsRdsCluster(this, "Cluster", { clusterIdentifier: names.cluster });
+    this.clusterEndpoint = this.cluster.endpoint;
     // The first entry is the regional name; the others are per-zone.
     this.endpointDnsName = this.interfaceEndpoint.dnsEntry.get(0).dnsName;
   }
@@ -42,8 +50,6 @@ export class LabSideLookup extends Construct {
 export class LabLookup extends Construct {
   readonly keyAlias: DataAwsKmsAlias;
   readonly replicationInstance: DataAwsDmsReplicationInstance;
-  /** The source cluster, whose WAL the CDC tasks read (the target's metrics are not the migration's concern). */
-  readonly sourceCluster: DataAwsRdsCluster;
   readonly source: LabSideLookup;
   readonly target: LabSideLookup;
 
@@ -53,7 +59,6 @@ export class LabLookup extends Construct {
     this.replicationInstance = new DataAwsDmsReplicationInstance(this, "ReplicationInstance", {
       replicationInstanceId: names.replicationInstance,
     });
-    this.sourceCluster = new DataAwsRdsCluster(this, "SourceCluster", { clusterIdentifier: names.source.cluster });
     this.source = new LabSideLookup(this, "Source", names.source);
     this.target = new LabSideLookup(this, "Target", names.target);
   }

@@ -32,6 +32,10 @@ export interface LabNames {
   readonly bastion: string;
   /** The function that runs named database operations and rotates the DMS secrets. */
   readonly databaseOperations: string;
+  /** SNS topic of the lab's own alarms (the source's WAL, writer-sync failures). */
+  readonly alarmTopic: string;
+  /** Role VPC Flow Logs assumes for the three VPCs. */
+  readonly flowLogRole: string;
 }
 
 function sideNames(deploymentName: string, role: "source" | "target"): LabSideNames {
@@ -66,5 +70,7 @@ export function labNames(deploymentName: string): LabNames {
     dmsSecretsRole: physicalName(deploymentName, "dms-secrets"),
     bastion: physicalName(deploymentName, "bastion"),
     databaseOperations: physicalName(deploymentName, "db-ops"),
+    alarmTopic: physicalName(deploymentName, "lab-alarms"),
+    flowLogRole: physicalName(deploymentName, "flow-logs"),
   };
 }

@@ -47,8 +47,8 @@ export function addLabOutputs(stack: LabStack): void {
     output("bastion_id", bastion.instanceId, "SSM-only migration workstation");
     output(
       "bastion_session_command",
-      `aws ssm start-session --region ${region} --target ${bastion.instanceId}`,
-      "Open a shell on the bastion",
+      `aws ssm start-session --region ${region} --target ${bastion.instanceId} --document-name ${bastion.sessionPreferences.documentName}`,
+      "Open a shell on the bastion (KMS-encrypted and logged by the lab's Session document)",
     );
     for (const side of [stack.source, stack.target]) {
       const port = FORWARDED_PORTS[side.role];

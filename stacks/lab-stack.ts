@@ -1,16 +1,19 @@
 // The `<name>-lab` stack: key, three VPCs, DMS-VPC service endpoints, the source and target sides, DMS and the bastion.
 import type { Construct } from "constructs";
-import { Bastion } from "../constructs/access/bastion";
+import { al2023RepositoryBucket, Bastion } from "../constructs/access/bastion";
 import { DatabaseSide } from "../constructs/database/database-side";
 import { RdsCaCertificate } from "../constructs/dms/rds-ca-certificate";
 import { ReplicationInstance } from "../constructs/dms/replication-instance";
 import { SecretsAccessRole } from "../constructs/dms/secrets-access-role";
 import { DmsServiceRoleLookup } from "../constructs/dms/service-roles";
 import { LabKey } from "../constructs/encryption/lab-key";
-import { ALARM_TOPIC_PUBLISHERS } from "../constructs/monitoring/alarm-topic";
+import { ALARM_TOPIC_PUBLISHERS, AlarmTopic } from "../constructs/monitoring/alarm-topic";
+import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
+import { FlowLogRole } from "../constructs/network/flow-log-role";
 import { LabNetwork } from "../constructs/network/lab-network";
+import { flowLogGroupName, VpcFlowLog } from "../constructs/network/vpc-flow-log";
 import { DatabaseOperations } from "../constructs/operations/database-operations";
-import { ServiceEndpoints } from "../constructs/network/service-endpoints";
+import { BASTION_SESSION_SERVICES, DMS_VPC_INTERFACE_SERVICES, ServiceEndpoints } from "../constructs/network/service-endpoints";
 import { migratedSchemas } from "../variables/migrated-schemas";
 import type { VpcConfig } from "../variables/schema";
 import { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
@@ -33,11 +36,14 @@ export class LabStack extends DeploymentStack {
   readonly targetNetwork: LabNetwork;
   readonly dmsServiceEndpoints: ServiceEndpoints;
   readonly rdsCaCertificate: RdsCaCertificate;
+  readonly flowLogs: VpcFlowLog[];
   readonly source: DatabaseSide;
   readonly target: DatabaseSide;
   readonly replicationInstance: ReplicationInstance;
   readonly databaseOperations: DatabaseOperations;
   readonly bastion?: Bastion;
+  readonly alarmTopic: AlarmTopic;
+  readonly sourceDatabaseAlarms: SourceDatabaseAlarms;
 
   constructor(scope: Construct, props: DeploymentStackProps) {
     super(scope, labStackId(props.deployment.name), props);
@@ -47,8 +53,9 @@ export class LabStack extends DeploymentStack {
     this.encryptionKey = new LabKey(this, "EncryptionKey", {
       name: names.key,
       deletionWindowDays: deployment.encryption.keyDeletionWindowDays,
-      // The migration stack's alarm topic is encrypted with this key: CloudWatch alarms, DMS event
-      // subscriptions and EventBridge (where DMS events go once subscriptions move there) publish to it.
+      preventDestroy: deployment.encryption.preventDestroy,
+      // Both alarm topics (this stack's and the migration stack's) are encrypted with this key:
+      // CloudWatch alarms, DMS event subscriptions and EventBridge publish to them.
       servicePrincipals: ALARM_TOPIC_PUBLISHERS,
     });
 
@@ -62,7 +69,24 @@ export class LabStack extends DeploymentStack {
     this.onPremNetwork = network("OnPremNetwork", names.onPremNetwork, deployment.network.onPrem);
     this.dmsNetwork = network("DmsNetwork", names.dmsNetwork, deployment.network.dms);
     this.targetNetwork = network("TargetNetwork", names.targetNetwork, deployment.network.target);
-    this.dmsServiceEndpoints = new ServiceEndpoints(this, "DmsServiceEndpoints", { network: this.dmsNetwork });
+    const networks = [this.onPremNetwork, this.dmsNetwork, this.targetNetwork];
+    const flowLogRole = new FlowLogRole(this, "FlowLogRole", { name: names.flowLogRole, logGroupNames: networks.map(flowLogGroupName) });
+    this.flowLogs = networks.map(
+      (vpcNetwork) =>
+        new VpcFlowLog(this, `${vpcNetwork.node.id}FlowLog`, {
+          network: vpcNetwork,
+          role: flowLogRole,
+          encryptionKey: this.encryptionKey,
+          retentionDays: deployment.network.flowLogRetentionDays,
+        }),
+    );
+    // The bastion alone needs S3 (its packages) and, for encrypted and logged sessions, KMS and Logs.
+    const bastionEnabled = deployment.bastion.enabled;
+    this.dmsServiceEndpoints = new ServiceEndpoints(this, "DmsServiceEndpoints", {
+      network: this.dmsNetwork,
+      interfaceServices: [...DMS_VPC_INTERFACE_SERVICES, ...(bastionEnabled ? BASTION_SESSION_SERVICES : [])],
+      s3ReadableBuckets: bastionEnabled ? [al2023RepositoryBucket(deployment.region)] : [],
+    });
 
     // DMS reads each side's endpoint secret through this role; each side grants its own secret.
     const dmsSecretsAccess = new SecretsAccessRole(this, "DmsSecretsAccess", {
@@ -119,15 +143,38 @@ export class LabStack extends DeploymentStack {
     }
 
     // Who talks to whom: DMS and the bastion reach both interface endpoints on 5432 and the AWS
-    // service endpoints and S3 on 443; nothing else in or out.
-    const s3 = { prefixListId: this.dmsServiceEndpoints.s3GatewayEndpoint.prefixListId, label: "s3" };
+    // service endpoints on 443; the bastion also reaches S3 (its packages). PostgreSQL to PostgreSQL
+    // DMS uses no S3. Nothing else in or out.
     for (const client of [this.replicationInstance.connections, this.bastion?.connections]) {
       if (!client) continue;
       this.source.connections.allowFrom(client);
       this.target.connections.allowFrom(client);
       client.allowTo(this.dmsServiceEndpoints.connections);
-      client.allowToPrefixList(s3, 443);
     }
+    this.bastion?.connections.allowToPrefixList(
+      { prefixListId: this.dmsServiceEndpoints.s3GatewayEndpoint.prefixListId, label: "s3" },
+      443,
+    );
+
+    // The source's replication slot outlives the migration stack's tasks, so its alarms and their
+    // topic live here: destroying the migration stack must not silence a slot left behind. The
+    // lab's own failures (writer-sync) go here too.
+    const { monitoring } = deployment.migration;
+    this.alarmTopic = new AlarmTopic(this, "AlarmTopic", {
+      name: names.alarmTopic,
+      kmsKeyArn: this.encryptionKey.keyArn,
+      email: monitoring.email,
+    });
+    this.sourceDatabaseAlarms = new SourceDatabaseAlarms(this, "SourceDatabaseAlarms", {
+      name: names.source.cluster,
+      clusterIdentifier: this.source.database.clusterIdentifier,
+      replicationSlotLagThresholdBytes: monitoring.replicationSlotLagThresholdBytes,
+      transactionLogsDiskUsageThresholdBytes: monitoring.transactionLogsDiskUsageThresholdBytes,
+      replicationSlotDiskUsageThresholdBytes: monitoring.replicationSlotDiskUsageThresholdBytes,
+      topic: this.alarmTopic,
+    });
+    // writer-sync runs asynchronously (EventBridge): its failures go to the same topic.
+    for (const { writerSync } of [this.source, this.target]) writerSync.reportFailuresTo(this.alarmTopic, this.encryptionKey);
 
     moveFromFlatLayout(this.source);
     moveFromFlatLayout(this.target);

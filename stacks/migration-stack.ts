@@ -1,4 +1,4 @@
-// The `<name>-migration` stack: replication tasks, their alarms and event subscriptions, and the app's db_url switch.
+// The `<name>-migration` stack: replication tasks, their alarms and DMS event rule, and the app's db_url switch.
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AppDatabaseUrl } from "../constructs/cutover/app-database-url";
@@ -6,10 +6,9 @@ import { appDatabaseUrlParameterName } from "../constructs/cutover/app-database-
 import { ReplicationTask } from "../constructs/dms/replication-task";
 import { AlarmTopic } from "../constructs/monitoring/alarm-topic";
 import { CdcLatencyAlarms } from "../constructs/monitoring/cdc-latency-alarms";
-import { DmsEventSubscriptions } from "../constructs/monitoring/dms-event-subscriptions";
+import { DmsEventRule, dmsEventRuleArn } from "../constructs/monitoring/dms-event-rule";
 import { LoadBalancerAlarms } from "../constructs/monitoring/load-balancer-alarms";
 import { ReplicationInstanceAlarms } from "../constructs/monitoring/replication-instance-alarms";
-import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
 import { physicalName } from "../constructs/naming";
 import { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
 import { LabLookup } from "./lab-lookup";
@@ -31,8 +30,7 @@ export class MigrationStack extends DeploymentStack {
   readonly replicationInstanceAlarms: ReplicationInstanceAlarms;
   readonly sourceLoadBalancerAlarms: LoadBalancerAlarms;
   readonly targetLoadBalancerAlarms: LoadBalancerAlarms;
-  readonly sourceDatabaseAlarms: SourceDatabaseAlarms;
-  readonly eventSubscriptions: DmsEventSubscriptions;
+  readonly dmsEvents: DmsEventRule;
   readonly appDatabaseUrl: AppDatabaseUrl;
 
   constructor(scope: Construct, props: DeploymentStackProps) {
@@ -44,10 +42,12 @@ export class MigrationStack extends DeploymentStack {
     this.lab = new LabLookup(this, "Lab", names);
     const replicationInstanceId = this.lab.replicationInstance.replicationInstanceId;
 
+    const dmsEventRuleName = physicalName(deployment.name, "migration-dms-events");
     this.alarmTopic = new AlarmTopic(this, "AlarmTopic", {
       name: physicalName(deployment.name, "migration-alarms"),
       kmsKeyArn: this.lab.keyAlias.targetKeyArn,
       email: monitoring.email,
+      eventRuleArns: [dmsEventRuleArn(this, dmsEventRuleName)],
     });
 
     this.tasks = tasks.map(
@@ -89,29 +89,23 @@ export class MigrationStack extends DeploymentStack {
       });
     this.sourceLoadBalancerAlarms = loadBalancerAlarms("SourceLoadBalancerAlarms", "source");
     this.targetLoadBalancerAlarms = loadBalancerAlarms("TargetLoadBalancerAlarms", "target");
-    this.sourceDatabaseAlarms = new SourceDatabaseAlarms(this, "SourceDatabaseAlarms", {
-      name: names.source.cluster,
-      clusterIdentifier: this.lab.sourceCluster.clusterIdentifier,
-      replicationSlotLagThresholdBytes: monitoring.replicationSlotLagThresholdBytes,
-      transactionLogsDiskUsageThresholdBytes: monitoring.transactionLogsDiskUsageThresholdBytes,
+    // EventBridge, not DMS event subscriptions (the legacy path): one rule for the instance and the tasks.
+    this.dmsEvents = new DmsEventRule(this, "DmsEvents", {
+      name: dmsEventRuleName,
       topic: this.alarmTopic,
-    });
-    this.eventSubscriptions = new DmsEventSubscriptions(this, "EventSubscriptions", {
-      name: physicalName(deployment.name, "migration"),
-      topic: this.alarmTopic,
-      replicationInstanceId,
-      taskIds: this.tasks.map((task) => task.taskId),
+      replicationInstanceArn: this.lab.replicationInstance.replicationInstanceArn,
+      taskArns: this.tasks.map((task) => task.taskArn),
     });
 
-    // The interface endpoint in the DMS VPC, not the cluster endpoint: the cluster endpoints resolve
-    // to addresses inside VPCs that share one CIDR and have no route to anything, while the interface
-    // endpoints sit side by side where the bastion (the lab's application host) runs, and keep
-    // working across failovers because the NLB targets follow the writer.
+    // The cluster endpoint's name, as DMS and db-ops use it: in the DMS VPC (where the bastion, the lab's
+    // application host, runs) its private hosted zone answers with the side's interface endpoint, so the
+    // application goes through PrivateLink, keeps working across failovers (the NLB targets follow the
+    // writer) and can verify the server with sslmode=verify-full against the RDS CA bundle.
     const side = cutover.pointAppAt;
     this.appDatabaseUrl = new AppDatabaseUrl(this, "AppDatabaseUrl", {
       name: appDatabaseUrlParameterName(deployment.name),
       pointsAt: side,
-      host: this.lab[side].endpointDnsName,
+      host: this.lab[side].clusterEndpoint,
       databaseName: deployment.databases[side].databaseName,
     });
 

@@ -95,6 +95,12 @@ const monitoringSchema = z
       .int()
       .positive("must be more than 0 bytes")
       .default(5 * GIB),
+    /** Source cluster ReplicationSlotDiskUsage alarm above this many bytes (slot files on disk). @default 5 GiB */
+    replicationSlotDiskUsageThresholdBytes: z
+      .number()
+      .int()
+      .positive("must be more than 0 bytes")
+      .default(5 * GIB),
   })
   .strict();
 

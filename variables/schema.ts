@@ -22,6 +22,15 @@ const tagMap = z
   // The bastion may start and stop only DMS tasks whose Deployment tag is this deployment's name.
   .refine((tags) => !("Deployment" in tags), 'the lab sets "Deployment" to the file name (IAM scopes task start/stop by it); remove it');
 
+/** The values CloudWatch Logs accepts as a log group's retention (PutRetentionPolicy). */
+const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const logRetentionDays = z
+  .number()
+  .int()
+  .refine((days) => CLOUDWATCH_RETENTION_DAYS.includes(days), {
+    message: `must be a CloudWatch Logs retention: one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`,
+  });
+
 /** One VPC: its CIDR and one private subnet per availability zone, in the order of `availabilityZones`. */
 const vpcSchema = z
   .object({
@@ -141,6 +150,19 @@ const databaseSchema = z
     finalSnapshot: z.boolean().default(false),
     /** Days to keep the PostgreSQL log group. @default 7 */
     logRetentionDays: z.number().int().positive().default(7),
+    /** Enhanced Monitoring: seconds between each instance's OS metrics; 0 turns it off. @default 0 */
+    monitoringIntervalSeconds: z
+      .union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)], {
+        errorMap: () => ({ message: "use 0 (off), 1, 5, 10, 15, 30 or 60 seconds" }),
+      })
+      .default(0),
+    /** Performance Insights on every instance, encrypted with the deployment key, kept 7 days. @default false */
+    performanceInsights: z.boolean().default(false),
+    /**
+     * `lifecycle.prevent_destroy` on the cluster: a plan that would destroy or replace it fails at plan
+     * time, before anything else of the lab is gone (deletion protection fails only at apply). @default false
+     */
+    preventDestroy: z.boolean().default(false),
   })
   .strict();
 
@@ -148,6 +170,12 @@ const encryptionSchema = z
   .object({
     /** Waiting period before the deployment's KMS key is deleted after destroy. @default 7 */
     keyDeletionWindowDays: z.number().int().min(7).max(30).default(7),
+    /**
+     * `lifecycle.prevent_destroy` on the key: a plan that would destroy (or replace) it fails, so a
+     * lab destroy can never schedule the deletion of the key the final snapshots and secrets need.
+     * @default false
+     */
+    preventDestroy: z.boolean().default(false),
   })
   .strict();
 
@@ -178,8 +206,12 @@ const emulatorSchema = z
 
 const privateLinkSchema = z
   .object({
-    /** Connections to the endpoint services wait for acceptance (the lab accepts its own explicitly). @default false */
-    acceptanceRequired: z.boolean().default(false),
+    /**
+     * Connections to the endpoint services wait for acceptance, and the lab accepts its own endpoints
+     * explicitly: an endpoint someone else creates with an allowed principal carries nothing until the
+     * service owner accepts it. @default true
+     */
+    acceptanceRequired: z.boolean().default(true),
     /**
      * Principals allowed to connect to the endpoint services (IAM ARNs).
      * @default only this account (its root ARN)
@@ -196,11 +228,14 @@ const privateLinkSchema = z
 const dmsSchema = z
   .object({
     /**
-     * `create`: this deployment creates the account-wide roles dms-vpc-role and
-     * dms-cloudwatch-logs-role in a `<name>-account` stack. `adopt`: they exist already (another
-     * deployment or the organisation made them). @default "create"
+     * `adopt`: the account-wide roles dms-vpc-role and dms-cloudwatch-logs-role exist already
+     * (another deployment, the organisation, or the DMS console made them); the lab looks them up
+     * and a plan fails with IAM's "not found" when they are missing. `create`: this deployment
+     * creates them in a `<name>-account` stack, refusing destroy (other DMS users of the account
+     * rely on them). Adopting is the default because many accounts have them and two deployments
+     * that both create them collide. @default "adopt"
      */
-    serviceRoles: z.enum(["create", "adopt"]).default("create"),
+    serviceRoles: z.enum(["create", "adopt"]).default("adopt"),
     /** Replication instance class. @default "dms.t3.medium" */
     instanceClass: z
       .string()
@@ -233,6 +268,8 @@ const bastionSchema = z
       .default("t4g.micro"),
     /** Root volume size in GiB (the AL2023 image needs 8 at least). @default 8 */
     rootVolumeGiB: z.number().int().min(8).max(100).default(8),
+    /** Days to keep Session Manager session logs (a CloudWatch Logs retention value). @default 90 */
+    sessionLogRetentionDays: logRetentionDays.default(90),
   })
   .strict();
 
@@ -258,7 +295,15 @@ export const deploymentFileSchema = z
     encryption: encryptionSchema.default({}),
     secrets: secretsSchema.default({}),
     /** The three VPCs. Their CIDRs may overlap one another. */
-    network: z.object({ onPrem: vpcSchema, dms: vpcSchema, target: vpcSchema }).strict(),
+    network: z
+      .object({
+        onPrem: vpcSchema,
+        dms: vpcSchema,
+        target: vpcSchema,
+        /** Days to keep each VPC's flow logs (a CloudWatch Logs retention value). @default 7 */
+        flowLogRetentionDays: logRetentionDays.default(7),
+      })
+      .strict(),
     /** The two Aurora PostgreSQL clusters. */
     databases: z.object({ source: databaseSchema, target: databaseSchema }).strict(),
     /** The two PrivateLink paths (endpoint services on the databases' load balancers). */

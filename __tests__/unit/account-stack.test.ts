@@ -1,4 +1,5 @@
 // The `<name>-account` stack: the fixed-name DMS service roles, created once and deployed before the lab.
+import type { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { describe, expect, it } from "vitest";
 import { AccountStack } from "../../stacks/account-stack";
@@ -14,14 +15,23 @@ import {
   type SynthesizedStack,
 } from "../helpers/synth";
 
-const deployments = SHIPPED;
+/** The shipped deployments that create the roles: local (a fresh emulator has none) and prod (an account of its own). */
+const deployments = SHIPPED.filter((name) => shipped(name).deployment.dms.serviceRoles === "create");
 
-const adoptingStacks = buildStacks(
-  variantDeployment("dev", (file) => {
-    file.dms = { serviceRoles: "adopt" };
-  }),
-);
-const adoptingLab = synthesize(adoptingStacks.lab);
+// dev as shipped adopts the roles (the default).
+const adoptingStacks = shipped("dev").stacks;
+const adoptingLab = shipped("dev").lab;
+
+/** The roles a stack creates, with their trust policy document as synthesized. */
+function rolesWithTrust(synth: SynthesizedStack): Array<{ role: Record<string, unknown>; trust: Record<string, unknown> | undefined }> {
+  return Object.values(resourcesOfType(synth, "aws_iam_role")).map((role) => ({
+    role,
+    trust:
+      synth.data?.aws_iam_policy_document?.[
+        String(role.assume_role_policy).replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")
+      ],
+  }));
+}
 
 /** The AWS managed policy each role needs, by the role's fixed name (AWS's names, not the project's). */
 const MANAGED_POLICY_OF_ROLE = {
@@ -41,7 +51,7 @@ describe.each(deployments)("%s-account", (name) => {
   const account = defined(stacks.account, `the ${name}-account stack`);
   const synth = defined(shipped(name).account, `the ${name}-account stack's JSON`);
 
-  it("exists for a deployment that creates the service roles (the default) and deploys before the lab", () => {
+  it("exists for a deployment that creates the service roles and deploys before the lab", () => {
     expect(shipped(name).deployment.dms.serviceRoles).toBe("create");
     expect(account.node.id).toBe(`${name}-account`);
     expect(stacks.lab.dependencies).toContain(account);
@@ -66,14 +76,25 @@ describe.each(deployments)("%s-account", (name) => {
       expect(policyArns).toEqual([
         `arn:${partition}:iam::aws:policy/${MANAGED_POLICY_OF_ROLE[role.name as keyof typeof MANAGED_POLICY_OF_ROLE]}`,
       ]);
-      const trust =
-        synth.data?.aws_iam_policy_document?.[
-          String(role.assume_role_policy).replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")
-        ];
+    }
+  });
+
+  it("trusts DMS only on behalf of this account (confused-deputy condition)", () => {
+    const accountId = ref(account, account.node.findChild("Account") as DataAwsCallerIdentity, "data.aws_caller_identity", "account_id");
+    for (const { trust } of rolesWithTrust(synth)) {
       expect(trust?.statement).toEqual([
-        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["dms.amazonaws.com"] }] },
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["dms.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+        },
       ]);
     }
+  });
+
+  it("refuses to destroy the roles at plan time on a real account, and lets an emulated account go", () => {
+    const expected = !shipped(name).deployment.emulator;
+    for (const { role } of rolesWithTrust(synth)) expect(role.lifecycle).toEqual({ prevent_destroy: expected });
   });
 
   it("holds nothing but those roles, so destroying a lab never touches them", () => {
@@ -88,7 +109,20 @@ describe.each(deployments)("%s-account", (name) => {
   });
 });
 
-describe('dms.serviceRoles "adopt"', () => {
+describe("dms.serviceRoles create for a real account", () => {
+  const stacks = buildStacks(
+    variantDeployment("dev", (file) => {
+      file.dms = { serviceRoles: "create" };
+    }),
+  );
+  it("puts prevent_destroy on both roles", () => {
+    const roles = rolesWithTrust(synthesize(defined(stacks.account, "the dev-account stack")));
+    expect(roles).toHaveLength(2);
+    for (const { role } of roles) expect(role.lifecycle).toEqual({ prevent_destroy: true });
+  });
+});
+
+describe('dms.serviceRoles "adopt" (the default, as dev ships)', () => {
   it("builds no account stack, and the lab depends on none", () => {
     expect(adoptingStacks.account).toBeUndefined();
     expect(adoptingStacks.all.filter((stack) => stack instanceof AccountStack)).toHaveLength(0);

@@ -69,7 +69,7 @@ describe("AuroraPostgres", () => {
     for (const synth of [devSynth, prodSynth]) {
       for (const cluster of Object.values(resourcesOfType(synth, "aws_rds_cluster"))) {
         expect(cluster.engine_version).toBe("16.8");
-        expect(cluster.lifecycle).toEqual({ ignore_changes: ["engine_version"] });
+        expect((cluster.lifecycle as { ignore_changes?: string[] }).ignore_changes).toEqual(["engine_version"]);
       }
       for (const instance of Object.values(resourcesOfType(synth, "aws_rds_cluster_instance"))) {
         expect(instance).not.toHaveProperty("engine_version");

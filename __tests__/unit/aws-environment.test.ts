@@ -47,9 +47,9 @@ describe("AwsEnvironment", () => {
     const stack = stackWithProvider();
     void AwsEnvironment.of(stack).region;
     expect(synthesize(stack).data).toBeUndefined();
-    // The migration stack needs the account (topic policy) but not the partition.
-    expect(Object.keys(shipped("dev").migration.data?.aws_caller_identity ?? {})).toEqual(["Account"]);
-    expect(shipped("dev").migration.data?.aws_partition).toBeUndefined();
+    // The account stack of an adopting deployment is not built; prod's needs account (trust) and partition (managed policies).
+    expect(Object.keys(shipped("prod").account?.data?.aws_caller_identity ?? {})).toEqual(["Account"]);
+    expect(Object.keys(shipped("prod").account?.data?.aws_partition ?? {})).toEqual(["Partition"]);
   });
 
   it("refuses a stack without an AWS provider, saying what to do", () => {

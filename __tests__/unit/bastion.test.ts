@@ -82,8 +82,9 @@ describe.each(deployments)("bastion of %s-lab", (name) => {
     const policies = Object.values(resourcesOfType(synth, "aws_iam_role_policy")).filter(
       (policy) => policy.role === ref(lab, bastion.role, "aws_iam_role", "id"),
     );
-    expect(policies).toHaveLength(1);
-    const actions = (referenced(synth, policies[0].policy).statement as PolicyStatement[]).flatMap((statement) => statement.actions ?? []);
+    expect(policies.map((policy) => policy.name).sort()).toEqual(["runbook", "session-logging"]);
+    const runbook = policies.find((policy) => policy.name === "runbook");
+    const actions = (referenced(synth, runbook?.policy).statement as PolicyStatement[]).flatMap((statement) => statement.actions ?? []);
     expect(actions.length).toBeGreaterThan(0);
     expect(actions).not.toContain("*");
     expect(actions).not.toContain("dms:*");
@@ -169,5 +170,56 @@ describe("architectureOf", () => {
     ["g5.xlarge", "x86_64"],
   ] as const)("%s → %s", (instanceType, architecture) => {
     expect(architectureOf(instanceType)).toBe(architecture);
+  });
+});
+
+describe.each(SHIPPED)("session preferences of %s-lab's bastion", (name) => {
+  const { stacks, lab: synth, deployment } = shipped(name);
+  const lab = stacks.lab;
+  const bastion = defined(lab.bastion, "the bastion");
+  const preferences = bastion.sessionPreferences;
+  const keyArn = ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn");
+
+  it("is a Session document of its own name that encrypts with the lab key and streams to an encrypted log group", () => {
+    const document = resourcesOfType(synth, "aws_ssm_document")[lab.getLogicalId(preferences.document)];
+    expect(document).toMatchObject({ name: `${name}-bastion-shell`, document_type: "Session", document_format: "JSON" });
+    const content = String(document.content);
+    expect(content).toContain('"sessionType" = "Standard_Stream"');
+    expect(content).toContain(`"kmsKeyId" = ${keyArn.slice(2, -1)}`);
+    expect(content).toContain(
+      `"cloudWatchLogGroupName" = ${ref(lab, preferences.logGroup, "aws_cloudwatch_log_group", "name").slice(2, -1)}`,
+    );
+    expect(content).toContain('"cloudWatchEncryptionEnabled" = true');
+    expect(content).toContain('"cloudWatchStreamingEnabled" = true');
+    expect(resourcesOfType(synth, "aws_cloudwatch_log_group")[lab.getLogicalId(preferences.logGroup)]).toMatchObject({
+      name: `${name}-bastion-sessions`,
+      kms_key_id: keyArn,
+      retention_in_days: deployment.bastion.sessionLogRetentionDays,
+    });
+  });
+
+  it("lets the bastion's agent decrypt session data and write only that log group", () => {
+    const policy = Object.values(resourcesOfType(synth, "aws_iam_role_policy")).find((each) => each.name === "session-logging");
+    expect(policy?.role).toBe(ref(lab, bastion.role, "aws_iam_role", "id"));
+    const logGroupArn = ref(lab, preferences.logGroup, "aws_cloudwatch_log_group", "arn");
+    expect(referenced(synth, policy?.policy).statement).toEqual([
+      { sid: "DecryptSessionData", actions: ["kms:Decrypt"], resources: [keyArn] },
+      {
+        sid: "WriteSessionLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        resources: [logGroupArn, `${logGroupArn}:*`],
+      },
+      {
+        sid: "FindSessionLogGroup",
+        actions: ["logs:DescribeLogGroups"],
+        resources: [
+          expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\}:logs:[a-z0-9-]+:\$\{data\.aws_caller_identity\.\S+\}:log-group:\*$/),
+        ],
+      },
+    ]);
+  });
+
+  it("is named in the session command the lab prints", () => {
+    expect(String(synth.output?.bastion_session_command?.value)).toContain(`--document-name ${name}-bastion-shell`);
   });
 });

@@ -28,9 +28,10 @@ describe("privateLink, dms and bastion defaults", () => {
   it("fill a file that leaves the three sections out", () => {
     const dev = loadDeployment(join(VARIABLES_DIR, "dev.json"));
     // No allowedPrincipals: the endpoint services then admit only this account.
-    expect(dev.privateLink).toEqual({ acceptanceRequired: false });
-    expect(dev.dms).toMatchObject({ serviceRoles: "create", multiAz: false });
-    expect(dev.bastion).toEqual({ enabled: true, instanceType: "t4g.micro", rootVolumeGiB: 8 });
+    expect(dev.privateLink).toEqual({ acceptanceRequired: true });
+    // Adopting the account-wide DMS roles is the default: many accounts have them already.
+    expect(dev.dms).toMatchObject({ serviceRoles: "adopt", multiAz: false });
+    expect(dev.bastion).toEqual({ enabled: true, instanceType: "t4g.micro", rootVolumeGiB: 8, sessionLogRetentionDays: 90 });
   });
 
   it("accept dms.allocatedStorage at its minimum of 5 GiB when nothing else is set", () => {
@@ -41,10 +42,10 @@ describe("privateLink, dms and bastion defaults", () => {
 
   it("fill the rest of a section that is given in part", () => {
     const path = join(mkdtempSync(join(tmpdir(), "lab-validation-")), "dev.json");
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(devText), dms: { serviceRoles: "adopt" }, bastion: { enabled: false } }));
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(devText), dms: { serviceRoles: "create" }, bastion: { enabled: false } }));
     const deployment = loadDeployment(path);
-    expect(deployment.dms).toMatchObject({ serviceRoles: "adopt", instanceClass: "dms.t3.medium", engineVersion: "3.5.4" });
-    expect(deployment.bastion).toEqual({ enabled: false, instanceType: "t4g.micro", rootVolumeGiB: 8 });
+    expect(deployment.dms).toMatchObject({ serviceRoles: "create", instanceClass: "dms.t3.medium", engineVersion: "3.5.4" });
+    expect(deployment.bastion).toEqual({ enabled: false, instanceType: "t4g.micro", rootVolumeGiB: 8, sessionLogRetentionDays: 90 });
   });
 });
 
@@ -98,6 +99,13 @@ describe("rejected privateLink, dms and bastion settings", () => {
         file.dms = { serviceRoles: "share" };
       },
       "variables/dev.json: dms.serviceRoles: Invalid enum value. Expected 'create' | 'adopt', received 'share'",
+    ],
+    [
+      "a session log retention CloudWatch Logs does not offer",
+      (file) => {
+        file.bastion = { sessionLogRetentionDays: 10 };
+      },
+      "variables/dev.json: bastion.sessionLogRetentionDays: must be a CloudWatch Logs retention: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
     ],
     [
       "a DMS instance class without the dms. prefix",

@@ -55,6 +55,7 @@ describe("the migration section as shipped", () => {
       cpuThresholdPercent: 80,
       replicationSlotLagThresholdBytes: 1024 ** 3,
       transactionLogsDiskUsageThresholdBytes: 5 * 1024 ** 3,
+      replicationSlotDiskUsageThresholdBytes: 5 * 1024 ** 3,
     });
     expect(dev.migration.cutover).toEqual({ pointAppAt: "source" });
   });

@@ -68,8 +68,11 @@ describe.each(deployments)("%s-lab", (name) => {
     const interfaces = Object.values(resourcesOfType(synth, "aws_vpc_endpoint")).filter(
       (endpoint) => endpoint.vpc_endpoint_type === "Interface" && String(endpoint.service_name).startsWith("com.amazonaws."),
     );
+    // kms and logs serve the bastion's encrypted, logged sessions; every shipped deployment has a bastion.
     expect(interfaces.map((endpoint) => String(endpoint.service_name).split(".").pop()).sort()).toEqual([
       "dms",
+      "kms",
+      "logs",
       "secretsmanager",
       "ssm",
       "ssmmessages",

@@ -1,7 +1,8 @@
-// The `<name>-migration` stack: tasks from the deployment file, alarms and event subscriptions, the db_url switch, and no lab inside.
+// The `<name>-migration` stack: tasks from the deployment file, alarms and the DMS event rule, the db_url switch, and no lab inside.
 import type { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { ALARM_TOPIC_PUBLISHERS } from "../../constructs/monitoring/alarm-topic";
+import { DMS_EVENT_DETAIL_TYPES } from "../../constructs/monitoring/dms-event-rule";
 import type { MigrationStack } from "../../stacks/migration-stack";
 import {
   buildStacks,
@@ -69,19 +70,21 @@ describe.each(deployments)("%s-migration", (name) => {
     expect(stack.dependencies).toContain(stacks.lab);
   });
 
-  it("holds no lab resource: only tasks, alarms, the topic, event subscriptions and the parameter", () => {
+  it("holds no lab resource: only tasks, alarms, the topic, the DMS event rule and the parameter", () => {
     expect(Object.keys(synth.resource ?? {}).sort()).toEqual(
       expect.arrayContaining([
+        "aws_cloudwatch_event_rule",
+        "aws_cloudwatch_event_target",
         "aws_cloudwatch_metric_alarm",
-        "aws_dms_event_subscription",
         "aws_sns_topic",
         "aws_sns_topic_policy",
         "aws_ssm_parameter",
       ]),
     );
     const allowed = new Set([
+      "aws_cloudwatch_event_rule",
+      "aws_cloudwatch_event_target",
       "aws_cloudwatch_metric_alarm",
-      "aws_dms_event_subscription",
       "aws_dms_replication_task",
       "aws_sns_topic",
       "aws_sns_topic_policy",
@@ -112,7 +115,12 @@ describe.each(deployments)("%s-migration", (name) => {
         .sort(),
     ).toEqual([`${name}-source`, `${name}-target`]);
     expect(onlyDataOfType(synth, "aws_kms_alias")).toEqual({ name: `alias/${name}-lab` });
-    expect(onlyDataOfType(synth, "aws_rds_cluster")).toEqual({ cluster_identifier: `${name}-source` });
+    // Each side's cluster, for the name db_url carries (its WAL alarms live in the lab stack).
+    expect(
+      Object.values(dataOfType(synth, "aws_rds_cluster"))
+        .map((cluster) => cluster.cluster_identifier)
+        .sort(),
+    ).toEqual([`${name}-source`, `${name}-target`]);
   });
 
   it("looks up exactly the names the lab stack creates (the shared names cannot drift)", () => {
@@ -129,7 +137,6 @@ describe.each(deployments)("%s-migration", (name) => {
     expectLabCreates("aws_dms_replication_instance", "replication_instance_id", 1);
     expectLabCreates("aws_dms_endpoint", "endpoint_id", 2);
     expectLabCreates("aws_kms_alias", "name", 1);
-    expectLabCreates("aws_rds_cluster", "cluster_identifier", 1);
     expectLabCreates("aws_lb", "name", 2);
     expectLabCreates("aws_lb_target_group", "name", 2);
     const endpointNames = Object.values(dataOfType(synth, "aws_vpc_endpoint")).map((lookup) => (lookup.tags as Json).Name);
@@ -162,15 +169,28 @@ describe.each(deployments)("%s-migration", (name) => {
     });
   });
 
-  it("lets only this account's CloudWatch, DMS and EventBridge publish, over TLS", () => {
+  it("lets only this account's CloudWatch alarms and its own DMS event rule publish, over TLS", () => {
     const policy = onlyResourceOfType(synth, "aws_sns_topic_policy");
     const document = dataOfType(synth, "aws_iam_policy_document")[stack.getLogicalId(stack.alarmTopic.policyDocument)];
     expect(policy).toEqual({ arn: topicArn, policy: dataRef(stack, stack.alarmTopic.policyDocument, "aws_iam_policy_document", "json") });
-    const [allow, deny] = document.statement as Json[];
-    expect(allow).toMatchObject({
+    const [alarms, rule, deny] = document.statement as Json[];
+    expect(alarms).toMatchObject({
       actions: ["sns:Publish"],
-      principals: [{ type: "Service", identifiers: [...ALARM_TOPIC_PUBLISHERS] }],
+      principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
       condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.Account.account_id}"] }],
+    });
+    expect(rule).toMatchObject({
+      actions: ["sns:Publish"],
+      principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+      condition: [
+        {
+          test: "ArnEquals",
+          variable: "aws:SourceArn",
+          values: [
+            `arn:\${data.aws_partition.Partition.partition}:events:${shipped(name).deployment.region}:\${data.aws_caller_identity.Account.account_id}:rule/${name}-migration-dms-events`,
+          ],
+        },
+      ],
     });
     expect(deny).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
   });
@@ -215,30 +235,38 @@ describe.each(deployments)("%s-migration", (name) => {
     }
   });
 
-  it("watches the source cluster's replication slot lag and transaction log disk usage", () => {
-    const dimensions = { DBClusterIdentifier: dataRef(stack, stack.lab.sourceCluster, "aws_rds_cluster", "cluster_identifier") };
-    for (const metric of ["OldestReplicationSlotLag", "TransactionLogsDiskUsage"]) {
-      expect(alarmsByMetric(synth, metric)).toEqual([expect.objectContaining({ namespace: "AWS/RDS", dimensions })]);
+  it("leaves the source cluster's WAL alarms to the lab stack, where the replication slot outlives the tasks", () => {
+    for (const metric of ["OldestReplicationSlotLag", "TransactionLogsDiskUsage", "ReplicationSlotDiskUsage"]) {
+      expect(alarmsByMetric(synth, metric)).toEqual([]);
     }
   });
 
-  it("subscribes the topic to the replication instance's events with its id as the only source", () => {
-    const subscriptions = Object.values(resourcesOfType(synth, "aws_dms_event_subscription"));
-    for (const subscription of subscriptions) expect((subscription.source_ids as string[]).length).toBeGreaterThan(0);
-    expect(subscriptions).toContainEqual(
-      expect.objectContaining({
-        name: `${name}-migration-instance`,
-        source_type: "replication-instance",
-        source_ids: [dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_id")],
-        event_categories: expect.arrayContaining(["failure", "low storage", "failover", "configuration change"]),
-        sns_topic_arn: topicArn,
-      }),
-    );
+  it("sends the replication instance's and tasks' state changes to the topic through one EventBridge rule, not event subscriptions", () => {
+    expect(resourcesOfType(synth, "aws_dms_event_subscription")).toEqual({});
+    const rule = onlyResourceOfType(synth, "aws_cloudwatch_event_rule");
+    expect(rule).toMatchObject({ name: `${name}-migration-dms-events` });
+    // The pattern is Fn.jsonencode of an object holding references: check its parts as synthesized.
+    const pattern = String(rule.event_pattern);
+    expect(pattern).toContain('"source" = ["aws.dms"]');
+    for (const detailType of DMS_EVENT_DETAIL_TYPES) expect(pattern).toContain(`"${detailType}"`);
+    // Inside jsonencode(...) a reference is a bare expression: `${x}` becomes `x`.
+    const bare = (reference: string) => reference.slice(2, -1);
+    const resources = [
+      bare(dataRef(stack, stack.lab.replicationInstance, "aws_dms_replication_instance", "replication_instance_arn")),
+      ...stack.tasks.map((task) => bare(ref(stack, task.task, "aws_dms_replication_task", "replication_task_arn"))),
+    ];
+    expect(pattern).toContain(`"resources" = [${resources.join(", ")}]`);
+    const target = onlyResourceOfType(synth, "aws_cloudwatch_event_target");
+    expect(target).toMatchObject({
+      rule: ref(stack, stack.dmsEvents.rule, "aws_cloudwatch_event_rule", "name"),
+      arn: topicArn,
+      depends_on: [`aws_sns_topic_policy.${stack.getLogicalId(stack.alarmTopic.policy)}`],
+    });
   });
 
-  it("points /<name>/app/db_url at the source's interface endpoint, with no credentials in it", () => {
+  it("points /<name>/app/db_url at the source cluster's name (its private zone leads to the interface endpoint), with no credentials in it", () => {
     const parameter = onlyResourceOfType(synth, "aws_ssm_parameter");
-    const host = `\${data.aws_vpc_endpoint.${stack.getLogicalId(stack.lab.source.interfaceEndpoint)}.dns_entry[0].dns_name}`;
+    const host = `\${data.aws_rds_cluster.${stack.getLogicalId(stack.lab.source.cluster)}.endpoint}`;
     expect(parameter).toMatchObject({ name: `/${name}/app/db_url`, type: "String", insecure_value: `postgresql://${host}:5432/demo_db` });
     expect(parameter).not.toHaveProperty("value");
     expect(String(parameter.insecure_value)).not.toMatch(/@|password/i);
@@ -306,17 +334,6 @@ describe.each(["local", "dev"] as const)("%s-migration's demo task", (name) => {
       ]);
     }
   });
-
-  it("subscribes the topic to the task's failures and state changes, naming the task explicitly", () => {
-    expect(Object.values(resourcesOfType(synth, "aws_dms_event_subscription"))).toContainEqual(
-      expect.objectContaining({
-        name: `${name}-migration-tasks`,
-        source_type: "replication-task",
-        source_ids: [ref(stack, demo.task, "aws_dms_replication_task", "replication_task_id")],
-        event_categories: ["failure", "state change"],
-      }),
-    );
-  });
 });
 
 describe("every task's settings", () => {
@@ -349,12 +366,12 @@ describe("every task's settings", () => {
 describe("prod-migration without tasks", () => {
   const { synth } = built("prod");
 
-  it("holds no task, no CDC alarm and no task event subscription (one without source ids would cover the whole account)", () => {
+  it("holds no task and no CDC alarm, and its event rule matches only the replication instance", () => {
     expect(resourcesOfType(synth, "aws_dms_replication_task")).toEqual({});
     expect(alarmsByMetric(synth, "CDCLatencySource")).toEqual([]);
-    expect(Object.values(resourcesOfType(synth, "aws_dms_event_subscription")).map((subscription) => subscription.source_type)).toEqual([
-      "replication-instance",
-    ]);
+    const pattern = String(onlyResourceOfType(synth, "aws_cloudwatch_event_rule").event_pattern);
+    expect(pattern).not.toContain("aws_dms_replication_task");
+    expect(pattern).toContain("replication_instance_arn");
   });
 
   it("still holds the monitoring and the db_url parameter", () => {
@@ -366,8 +383,8 @@ describe("prod-migration without tasks", () => {
 describe("the deployment file's switches", () => {
   const { stack, synth } = variant;
 
-  it("migration.cutover.pointAppAt: target flips db_url to the target's interface endpoint", () => {
-    const host = `\${data.aws_vpc_endpoint.${stack.getLogicalId(stack.lab.target.interfaceEndpoint)}.dns_entry[0].dns_name}`;
+  it("migration.cutover.pointAppAt: target flips db_url to the target cluster's name", () => {
+    const host = `\${data.aws_rds_cluster.${stack.getLogicalId(stack.lab.target.cluster)}.endpoint}`;
     expect(onlyResourceOfType(synth, "aws_ssm_parameter")).toMatchObject({
       name: "/dev/app/db_url",
       insecure_value: `postgresql://${host}:5432/demo_db`,

@@ -2,9 +2,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { App, TerraformStack } from "cdktf";
 import { LabNetwork } from "../../constructs/network/lab-network";
-import { DMS_VPC_INTERFACE_SERVICES } from "../../constructs/network/service-endpoints";
+import { BASTION_SESSION_SERVICES, DMS_VPC_INTERFACE_SERVICES } from "../../constructs/network/service-endpoints";
 import type { LabStack } from "../../stacks/lab-stack";
-import { ref, resourcesOfType, shipped, type SynthesizedStack } from "../helpers/synth";
+import { defined, ref, resourcesOfType, shipped, type SynthesizedStack } from "../helpers/synth";
 
 let lab: LabStack;
 let synth: SynthesizedStack;
@@ -92,7 +92,7 @@ describe("ServiceEndpoints in the DMS VPC", () => {
       (endpoint) => endpoint.vpc_endpoint_type === "Interface" && String(endpoint.service_name).startsWith("com.amazonaws."),
     );
     expect(interfaces.map((endpoint) => endpoint.service_name).sort()).toEqual(
-      DMS_VPC_INTERFACE_SERVICES.map((service) => `com.amazonaws.us-east-1.${service}`).sort(),
+      [...DMS_VPC_INTERFACE_SERVICES, ...BASTION_SESSION_SERVICES].map((service) => `com.amazonaws.us-east-1.${service}`).sort(),
     );
     const dmsVpc = ref(lab, lab.dmsNetwork.vpc, "aws_vpc", "id");
     const endpointGroup = ref(lab, lab.dmsServiceEndpoints.connections.securityGroup, "aws_security_group", "id");
@@ -115,6 +115,32 @@ describe("ServiceEndpoints in the DMS VPC", () => {
         service_name: "com.amazonaws.us-east-1.s3",
         route_table_ids: [ref(lab, lab.dmsNetwork.privateRouteTable, "aws_route_table", "id")],
       }),
+    ]);
+  });
+
+  it("lets the S3 gateway endpoint read only the AL2023 package repository bucket's objects", () => {
+    const gateway = Object.values(resourcesOfType(synth, "aws_vpc_endpoint")).find((endpoint) => endpoint.vpc_endpoint_type === "Gateway");
+    expect(JSON.parse(String(gateway?.policy))).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "ReadNamedBuckets",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: ["arn:${data.aws_partition.Partition.partition}:s3:::al2023-repos-us-east-1-de612dc2/*"],
+        },
+      ],
+    });
+  });
+
+  it("gives only the bastion egress to S3: PostgreSQL to PostgreSQL DMS uses none", () => {
+    const s3PrefixList = ref(lab, lab.dmsServiceEndpoints.s3GatewayEndpoint, "aws_vpc_endpoint", "prefix_list_id");
+    const toS3 = Object.values(resourcesOfType(synth, "aws_vpc_security_group_egress_rule")).filter(
+      (rule) => rule.prefix_list_id === s3PrefixList,
+    );
+    expect(toS3.map((rule) => rule.security_group_id)).toEqual([
+      ref(lab, defined(lab.bastion, "the bastion").connections.securityGroup, "aws_security_group", "id"),
     ]);
   });
 

@@ -112,21 +112,44 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
     }
   });
 
-  it("publishes each NLB as an endpoint service without acceptance, open to this account only", () => {
+  // Required by default; local turns it off to keep `npm start` within its time budget (dev on the emulator deploys it).
+  const acceptance = shipped(name).deployment.privateLink.acceptanceRequired;
+
+  it("publishes each NLB as an endpoint service open to this account only, accepting its own endpoint where acceptance is required", () => {
+    expect(acceptance).toBe(name !== "local");
     const services = resourcesOfType(synth, "aws_vpc_endpoint_service");
     expect(Object.keys(services)).toHaveLength(2);
     const principals = Object.values(resourcesOfType(synth, "aws_vpc_endpoint_service_allowed_principal"));
+    const accepters = resourcesOfType(synth, "aws_vpc_endpoint_connection_accepter");
+    expect(Object.keys(accepters)).toHaveLength(acceptance ? 2 : 0);
     for (const { path } of pathsOf(lab)) {
       expect(services[lab.getLogicalId(path.endpointService)]).toMatchObject({
-        acceptance_required: false,
+        acceptance_required: acceptance,
         network_load_balancer_arns: [ref(lab, path.loadBalancer, "aws_lb", "arn")],
       });
       const serviceId = ref(lab, path.endpointService, "aws_vpc_endpoint_service", "id");
       expect(principals.filter((principal) => principal.vpc_endpoint_service_id === serviceId)).toEqual([
         { vpc_endpoint_service_id: serviceId, principal_arn: accountRootArn(lab) },
       ]);
+      if (acceptance) {
+        expect(accepters[lab.getLogicalId(defined(path.accepter, "the accepter"))]).toEqual({
+          vpc_endpoint_service_id: serviceId,
+          vpc_endpoint_id: ref(lab, path.interfaceEndpoint, "aws_vpc_endpoint", "id"),
+        });
+      }
     }
-    expect(resourcesOfType(synth, "aws_vpc_endpoint_connection_accepter")).toEqual({});
+  });
+
+  it("runs each writer-sync's deploy-time sync (which the first secret rotation waits for) after any acceptance", () => {
+    for (const side of [lab.source, lab.target]) {
+      const invocation = resourcesOfType(synth, "aws_lambda_invocation")[lab.getLogicalId(side.writerSync.initialSync)];
+      const accepterDependencies = (invocation.depends_on as string[]).filter((each) =>
+        each.startsWith("aws_vpc_endpoint_connection_accepter."),
+      );
+      expect(accepterDependencies).toEqual(
+        acceptance ? [`aws_vpc_endpoint_connection_accepter.${lab.getLogicalId(defined(side.privateLink.accepter, "the accepter"))}`] : [],
+      );
+    }
   });
 
   it("consumes each service with an interface endpoint in the DMS VPC, private DNS off", () => {
@@ -198,6 +221,15 @@ describe.each(deployments)("PrivateLink paths of %s-lab", (name) => {
 
 describe("PrivateLink settings of a deployment", () => {
   const { lab, synth } = restricted;
+
+  it("acceptanceRequired false leaves the services open to the allowed principals without an accepter", () => {
+    const stacks = buildStacks(variantDeployment("dev", (file) => (file.privateLink = { acceptanceRequired: false })));
+    const openSynth = synthesize(stacks.lab);
+    for (const service of Object.values(resourcesOfType(openSynth, "aws_vpc_endpoint_service")))
+      expect(service.acceptance_required).toBe(false);
+    expect(resourcesOfType(openSynth, "aws_vpc_endpoint_connection_accepter")).toEqual({});
+    expect(stacks.lab.source.privateLink.accepter).toBeUndefined();
+  });
 
   it("acceptanceRequired makes each path accept its own interface endpoint", () => {
     const services = resourcesOfType(synth, "aws_vpc_endpoint_service");

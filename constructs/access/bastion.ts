@@ -12,6 +12,7 @@ import type { LabKey } from "../encryption/lab-key";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
+import { SessionPreferences } from "./session-preferences";
 
 export interface BastionProps {
   /** Physical name, e.g. `dev-bastion`. */
@@ -28,6 +29,17 @@ export interface BastionProps {
   readonly instanceType: string;
   /** Root volume size in GiB (the AL2023 image needs 8 at least). */
   readonly rootVolumeGiB: number;
+  /** Days to keep Session Manager session logs. @default 90 */
+  readonly sessionLogRetentionDays?: number;
+}
+
+/**
+ * The S3 bucket dnf reads Amazon Linux 2023 packages from in `region`. No AWS page names it: the name
+ * comes from community sources (AL2023's repository URLs, e.g. in mirror and proxy setups), so the
+ * first real apply checks it (docs/real-account-review.md, finding 9).
+ */
+export function al2023RepositoryBucket(region: string): string {
+  return `al2023-repos-${region}-de612dc2`;
 }
 
 /**
@@ -56,6 +68,8 @@ export class Bastion extends Construct {
   readonly role: IamRole;
   /** No ingress ever; egress is added for the endpoints it uses. */
   readonly connections: Connections;
+  /** Session encryption and logging; the SSM agent then calls KMS and CloudWatch Logs. */
+  readonly sessionPreferences: SessionPreferences;
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
@@ -118,6 +132,32 @@ export class Bastion extends Construct {
       ],
     });
     new IamRolePolicy(this, "Runbook", { name: "runbook", role: this.role.id, policy: runbook.json });
+
+    this.sessionPreferences = new SessionPreferences(this, "SessionPreferences", {
+      name,
+      encryptionKey: props.encryptionKey,
+      logRetentionDays: props.sessionLogRetentionDays ?? 90,
+    });
+    const sessionLogGroupArn = this.sessionPreferences.logGroup.arn;
+    // What the SSM agent needs for an encrypted, logged session (Session Manager's instance-profile guidance).
+    const sessionPermissions = new DataAwsIamPolicyDocument(this, "SessionPermissions", {
+      statement: [
+        { sid: "DecryptSessionData", actions: ["kms:Decrypt"], resources: [props.encryptionKey.keyArn] },
+        {
+          sid: "WriteSessionLogs",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          resources: [sessionLogGroupArn, `${sessionLogGroupArn}:*`],
+        },
+        // The agent checks that the group exists and is encrypted; DescribeLogGroups takes a log-group resource, so the
+        // region's groups of this account (it lists, it cannot name one group).
+        {
+          sid: "FindSessionLogGroup",
+          actions: ["logs:DescribeLogGroups"],
+          resources: [AwsEnvironment.of(this).arn({ service: "logs", resource: "log-group:*" })],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "SessionLogging", { name: "session-logging", role: this.role.id, policy: sessionPermissions.json });
     const profile = new IamInstanceProfile(this, "InstanceProfile", { name, role: this.role.name, tags: nameTag(name) });
 
     const image = new DataAwsSsmParameter(this, "Image", {

@@ -31,7 +31,7 @@ export interface PrivateLinkPathProps {
   readonly consumerNetwork: LabNetwork;
   /** IAM principals allowed to connect to the endpoint service. @default this account (its root principal) */
   readonly allowedPrincipals?: readonly string[];
-  /** Connections wait for acceptance; the path then accepts its own endpoint explicitly. @default false */
+  /** Connections wait for acceptance; the path then accepts its own endpoint explicitly. @default false (the deployment schema defaults to true) */
   readonly acceptanceRequired?: boolean;
   /** Seconds a deregistered target keeps its connections (short: after a failover they are dead anyway). @default 30 */
   readonly deregistrationDelaySeconds?: number;
@@ -49,6 +49,8 @@ export class PrivateLinkPath extends Construct {
   readonly listener: LbListener;
   readonly endpointService: VpcEndpointService;
   readonly interfaceEndpoint: VpcEndpoint;
+  /** With `acceptanceRequired`: the service owner's acceptance; the endpoint carries nothing before it. */
+  readonly accepter?: VpcEndpointConnectionAccepter;
   /** The NLB's security group (database side). */
   readonly loadBalancerConnections: Connections;
   /** The interface endpoint's security group (consumer side): allow DMS and the bastion here. */
@@ -157,7 +159,7 @@ export class PrivateLinkPath extends Construct {
       tags: nameTag(names.interfaceEndpoint),
     });
     if (props.acceptanceRequired) {
-      new VpcEndpointConnectionAccepter(this, "Accepter", {
+      this.accepter = new VpcEndpointConnectionAccepter(this, "Accepter", {
         vpcEndpointServiceId: this.endpointService.id,
         vpcEndpointId: this.interfaceEndpoint.id,
       });

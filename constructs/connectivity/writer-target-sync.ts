@@ -6,6 +6,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
@@ -13,6 +14,8 @@ import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
 import type { AuroraPostgres } from "../database/aurora-postgres";
 import type { LabKey } from "../encryption/lab-key";
+import type { AlarmTopic } from "../monitoring/alarm-topic";
+import { TopicAlarm } from "../monitoring/topic-alarm";
 import { nameTag } from "../naming";
 import type { PrivateLinkPath } from "./private-link";
 import { bundleWriterSync } from "../../functions/writer-sync/bundle";
@@ -40,14 +43,21 @@ export interface WriterTargetSyncProps {
  * deleted), on a schedule in case an event is missed, and once per deploy so the first apply works.
  */
 export class WriterTargetSync extends Construct {
+  /** The function's physical name. */
+  readonly name: string;
   readonly function: LambdaFunction;
   readonly role: IamRole;
+  /** Set by {@link reportFailuresTo}. */
+  failureDestination?: LambdaFunctionEventInvokeConfig;
+  /** Set by {@link reportFailuresTo}. */
+  errorsAlarm?: TopicAlarm;
   /** The deploy-time run: once it is done, the target group holds the writer. */
   readonly initialSync: LambdaInvocation;
 
   constructor(scope: Construct, id: string, props: WriterTargetSyncProps) {
     super(scope, id);
     const { name, database, privateLink } = props;
+    this.name = name;
     const environment = AwsEnvironment.of(this);
     const instanceIds = database.instances.map((instance) => instance.identifier);
 
@@ -151,7 +161,56 @@ export class WriterTargetSync extends Construct {
       functionName: this.function.functionName,
       input: JSON.stringify({ source: "deploy" }),
       triggers: { instances: Fn.join(",", instanceIds), code: code.assetHash },
-      dependsOn: [...database.instances, privateLink.listener],
+      // And after the consumer's endpoint is accepted: what connects through the path during a deploy
+      // (the first secret rotation) waits for this run, so it finds the path whole.
+      dependsOn: [...database.instances, privateLink.listener, ...(privateLink.accepter ? [privateLink.accepter] : [])],
+    });
+  }
+
+  /**
+   * Makes failures visible: EventBridge invokes the function asynchronously, so a run that fails
+   * after Lambda's retries would otherwise leave only a log line. The failed event goes to `topic`
+   * (an on-failure destination, published with the function's role), and an alarm on the function's
+   * `Errors` reports every failed attempt, including the deploy-time run.
+   */
+  reportFailuresTo(topic: AlarmTopic, topicKey: LabKey): void {
+    if (this.failureDestination) throw new Error(`${this.node.path}: failures are already reported to a topic; call reportFailuresTo once`);
+    const name = this.function.functionName;
+    const publish = new DataAwsIamPolicyDocument(this, "FailureDestinationPermissions", {
+      statement: [
+        { sid: "PublishFailedRuns", actions: ["sns:Publish"], resources: [topic.topicArn] },
+        // The topic is encrypted: its publisher needs a data key from the topic's key.
+        { sid: "EncryptForTheTopic", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [topicKey.keyArn] },
+      ],
+    });
+    const policy = new IamRolePolicy(this, "FailureDestinationPolicy", {
+      name: "writer-sync-failure-destination",
+      role: this.role.id,
+      policy: publish.json,
+    });
+    this.failureDestination = new LambdaFunctionEventInvokeConfig(this, "FailureDestination", {
+      functionName: name,
+      // Lambda's default, written out: two retries, then the destination.
+      maximumRetryAttempts: 2,
+      destinationConfig: { onFailure: { destination: topic.topicArn } },
+      dependsOn: [policy],
+    });
+    this.errorsAlarm = new TopicAlarm(this, "ErrorsAlarm", {
+      name: `${this.name}-errors`,
+      description: `${this.name}: a run failed; the NLB target group may not hold the writer (see the function's log).`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: name },
+      statistic: "Sum",
+      comparison: "GreaterThanThreshold",
+      threshold: 0,
+      // One failed run matters: the schedule runs every 5 minutes, so look at 5-minute sums.
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      // A function that is not invoked publishes no Errors: nothing failed.
+      treatMissingData: "notBreaching",
+      topic,
     });
   }
 }

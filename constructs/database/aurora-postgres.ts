@@ -6,10 +6,10 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Construct } from "constructs";
 import type { LabKey } from "../encryption/lab-key";
+import { EnhancedMonitoringRole } from "../monitoring/enhanced-monitoring-role";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
-import { suppressPolicy } from "../policy/suppressions";
 
 export const POSTGRES_PORT = 5432;
 
@@ -42,6 +42,12 @@ export interface AuroraPostgresSettings {
   readonly finalSnapshot: boolean;
   /** Days to keep the PostgreSQL log group. */
   readonly logRetentionDays: number;
+  /** Enhanced Monitoring: seconds between OS metrics of each instance (1, 5, 10, 15, 30 or 60). @default 0 (off) */
+  readonly monitoringIntervalSeconds?: number;
+  /** Performance Insights on each instance, encrypted with the lab key, 7 days (the free tier). @default false */
+  readonly performanceInsights?: boolean;
+  /** `lifecycle.prevent_destroy` on the cluster: destroy and replacement fail at plan time. @default false */
+  readonly preventDestroy?: boolean;
 }
 
 export interface AuroraPostgresProps extends AuroraPostgresSettings {
@@ -142,12 +148,22 @@ export class AuroraPostgres extends Construct {
       dependsOn: [logGroup],
       // Automatic minor upgrades move the cluster past the configured version; provider 5.100 would then plan a
       // downgrade, which RDS refuses. To upgrade on purpose, raise the version and run modify-db-cluster.
-      lifecycle: { ignoreChanges: ["engine_version"] },
+      lifecycle: { ignoreChanges: ["engine_version"], ...(props.preventDestroy ? { preventDestroy: true } : {}) },
       tags: nameTag(name),
     });
-    suppressPolicy(this.cluster, "LAB-PROD3", "open: real-account-review finding 2 (prod clusters without prevent_destroy)");
     this.writerEndpoint = this.cluster.endpoint;
     this.masterUserSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
+
+    const monitoringInterval = props.monitoringIntervalSeconds ?? 0;
+    const monitoringRole =
+      monitoringInterval > 0 ? new EnhancedMonitoringRole(this, "MonitoringRole", { name: `${name}-monitoring` }) : undefined;
+    // Instance settings, changed in place: turning them on never replaces an instance.
+    const monitoring = {
+      ...(monitoringRole ? { monitoringInterval, monitoringRoleArn: monitoringRole.roleArn } : {}),
+      ...(props.performanceInsights
+        ? { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: encryptionKey.keyArn, performanceInsightsRetentionPeriod: 7 }
+        : {}),
+    };
 
     this.instances = Array.from({ length: props.instances }, (_, index) => {
       const instanceName = `${name}-${index + 1}`;
@@ -163,6 +179,7 @@ export class AuroraPostgres extends Construct {
         applyImmediately: props.applyImmediately,
         // Lower tier = preferred failover target; the first instance is the intended writer.
         promotionTier: index,
+        ...monitoring,
         tags: nameTag(instanceName),
       });
     });

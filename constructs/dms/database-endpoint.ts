@@ -9,7 +9,6 @@ import type { PrivateDatabaseName } from "../network/private-database-name";
 import type { EndpointSecret } from "./endpoint-secret";
 import type { RdsCaCertificate } from "./rds-ca-certificate";
 import type { SecretsAccessRole } from "./secrets-access-role";
-import { suppressPolicy } from "../policy/suppressions";
 
 export interface DatabaseEndpointProps {
   /** Endpoint identifier, e.g. `dev-source`. */
@@ -80,6 +79,5 @@ export class DatabaseEndpoint extends Construct {
       tags: nameTag(props.name),
     });
     this.endpointArn = this.endpoint.endpointArn;
-    suppressPolicy(this.endpoint, "LAB-DMS1", "open: real-account-review finding 7 (ssl_mode require authenticates no server)");
   }
 }

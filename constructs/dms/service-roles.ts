@@ -5,7 +5,6 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
-import { suppressPolicy } from "../policy/suppressions";
 
 /** DMS looks these roles up by name; there is one of each per account, whatever the deployment. */
 export const DMS_SERVICE_ROLES = {
@@ -13,21 +12,41 @@ export const DMS_SERVICE_ROLES = {
   cloudwatchLogs: { name: "dms-cloudwatch-logs-role", managedPolicy: "service-role/AmazonDMSCloudWatchLogsRole" },
 } as const;
 
+export interface DmsServiceRolesProps {
+  /**
+   * `lifecycle.prevent_destroy` on both roles: a plan that would delete them fails, because every
+   * DMS user of the account relies on them. Hand them over with `terraform state rm` instead
+   * (docs/real-account-review.md, finding 10). Off only where the account itself is thrown away
+   * (the local emulator). @default true
+   */
+  readonly preventDestroy?: boolean;
+}
+
 /** Creates both roles. Lives in the `<name>-account` stack so destroying a lab never removes them. */
 export class DmsServiceRoles extends Construct {
   readonly roles: IamRole[];
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: DmsServiceRolesProps = {}) {
     super(scope, id);
     const environment = AwsEnvironment.of(this);
     const trust = new DataAwsIamPolicyDocument(this, "Trust", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["dms.amazonaws.com"] }] }],
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["dms.amazonaws.com"] }],
+          // DMS's confused-deputy guidance: aws:SourceAccount admits any DMS resource of this account
+          // (these roles serve all of them, in every region, so no aws:SourceArn). DMS sends it from
+          // engine 3.4.7 on; the lab creates instances at 3.5.4 or later.
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [environment.accountId] }],
+        },
+      ],
     });
     this.roles = Object.entries(DMS_SERVICE_ROLES).map(([key, role]) => {
       const resource = new IamRole(this, key, {
         name: role.name,
         description: "Account-wide role AWS DMS requires by this exact name",
         assumeRolePolicy: trust.json,
+        lifecycle: { preventDestroy: props.preventDestroy ?? true },
       });
       new IamRolePolicyAttachment(this, `${key}-policy`, {
         role: resource.name,
@@ -35,7 +54,6 @@ export class DmsServiceRoles extends Construct {
       });
       return resource;
     });
-    suppressPolicy(this, "LAB-IAM2", "open: real-account-review finding 10 (DMS service-role trust without confused-deputy conditions)");
   }
 }
 

@@ -5,7 +5,6 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
 import { nameTag } from "../naming";
-import { suppressPolicy } from "../policy/suppressions";
 
 const EVENTBRIDGE = "events.amazonaws.com";
 
@@ -21,6 +20,11 @@ export interface LabKeyProps {
    * that condition. @default []
    */
   readonly servicePrincipals?: readonly string[];
+  /**
+   * `lifecycle.prevent_destroy`: a plan that would destroy or replace the key fails, so no destroy
+   * schedules the deletion of what encrypts final snapshots and recoverable secrets. @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 export class LabKey extends Construct {
@@ -82,13 +86,9 @@ export class LabKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays ?? 7,
       policy: policy.json,
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
       tags: nameTag(props.name),
     });
-    suppressPolicy(
-      this.key,
-      "LAB-PROD3",
-      "open: real-account-review finding 2 (prod data key without prevent_destroy, removed by a lab destroy)",
-    );
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
     this.alias = new KmsAlias(this, "Alias", { name: `alias/${props.name}`, targetKeyId: this.key.keyId });

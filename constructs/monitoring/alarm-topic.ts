@@ -1,4 +1,4 @@
-// The SNS topic every migration alarm and DMS event goes to: KMS-encrypted, publishable only by this account's services.
+// The SNS topic alarms, DMS events and failed writer-sync runs go to: KMS-encrypted, publishable only by this account's services.
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
@@ -7,12 +7,14 @@ import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
 import { nameTag } from "../naming";
 
+const EVENTBRIDGE = "events.amazonaws.com";
+
 /**
- * Who publishes: CloudWatch (alarms), DMS (event subscriptions) and EventBridge (where DMS delivers
- * events once subscriptions are moved there). The key that encrypts the topic must let the same
- * services use it, so the lab key takes this list as its `servicePrincipals`.
+ * Who publishes: CloudWatch (alarms) and EventBridge (DMS events). The key that encrypts the topic
+ * must let the same services use it, so the lab key takes this list as its `servicePrincipals`.
+ * (Lambda destinations publish with the function's own role, which IAM grants.)
  */
-export const ALARM_TOPIC_PUBLISHERS = ["cloudwatch.amazonaws.com", "dms.amazonaws.com", "events.amazonaws.com"] as const;
+export const ALARM_TOPIC_PUBLISHERS = ["cloudwatch.amazonaws.com", EVENTBRIDGE] as const;
 
 export interface AlarmTopicProps {
   /** Topic name, e.g. `dev-migration-alarms`. */
@@ -21,8 +23,11 @@ export interface AlarmTopicProps {
   readonly kmsKeyArn: string;
   /** Subscribes this address by e-mail (it stays pending until the link in AWS's e-mail is followed). @default no subscription */
   readonly email?: string;
-  /** Service principals allowed to publish. @default ALARM_TOPIC_PUBLISHERS */
-  readonly publishers?: readonly string[];
+  /**
+   * ARNs of the EventBridge rules that may publish (`aws:SourceArn`). @default [] — EventBridge may
+   * not publish at all
+   */
+  readonly eventRuleArns?: readonly string[];
 }
 
 export class AlarmTopic extends Construct {
@@ -34,22 +39,36 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
+    const environment = AwsEnvironment.of(this);
     this.topic = new SnsTopic(this, "Resource", {
       name: props.name,
       kmsMasterKeyId: props.kmsKeyArn,
       tags: nameTag(props.name),
     });
     this.topicArn = this.topic.arn;
+    const eventRuleArns = props.eventRuleArns ?? [];
     this.policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
       statement: [
         {
-          sid: "ServicesOfThisAccountPublish",
-          principals: [{ type: "Service", identifiers: [...(props.publishers ?? ALARM_TOPIC_PUBLISHERS)] }],
+          sid: "AlarmsOfThisAccountPublish",
+          principals: [{ type: "Service", identifiers: ALARM_TOPIC_PUBLISHERS.filter((publisher) => publisher !== EVENTBRIDGE) }],
           actions: ["sns:Publish"],
           resources: [this.topic.arn],
-          // Only this account's alarms, tasks and rules may publish (confused-deputy guard).
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [AwsEnvironment.of(this).accountId] }],
+          // Only this account's alarms may publish (confused-deputy guard).
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [environment.accountId] }],
         },
+        // The topic policy, unlike the key policy, may name the rule: only the lab's own rules publish.
+        ...(eventRuleArns.length
+          ? [
+              {
+                sid: "OwnEventRulesPublish",
+                principals: [{ type: "Service", identifiers: [EVENTBRIDGE] }],
+                actions: ["sns:Publish"],
+                resources: [this.topic.arn],
+                condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [...eventRuleArns] }],
+              },
+            ]
+          : []),
         {
           sid: "DenyPublishWithoutTls",
           effect: "Deny",
@@ -60,7 +79,7 @@ export class AlarmTopic extends Construct {
         },
       ],
     });
-    // Same-account administrators keep access through IAM: a topic policy only adds grants.
+    // Same-account administrators (and the writer-sync role) keep access through IAM: a topic policy only adds grants.
     this.policy = new SnsTopicPolicy(this, "Policy", { arn: this.topic.arn, policy: this.policyDocument.json });
     if (props.email) {
       this.emailSubscription = new SnsTopicSubscription(this, "Email", {

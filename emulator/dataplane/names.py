@@ -199,7 +199,7 @@ def _through_private_link(
         return Resolution(name, port, chain=tuple(chain), reason=reason)
 
     if str(endpoint.state).lower() != "available":
-        # moto records no acceptance step; an endpoint awaiting acceptance is in state pendingAcceptance on AWS.
+        # An endpoint awaiting acceptance (pendingAcceptance) or rejected carries nothing, as on AWS.
         return failed(f"vpc endpoint {endpoint.id} is {endpoint.state}, not available")
     services = ec2_backends[account_id][region].configurations
     service = next((s for s in list(services.values()) if s.service_name == endpoint.service_name), None)

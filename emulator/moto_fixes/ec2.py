@@ -147,3 +147,95 @@ def ec2_interface_endpoint_dns_names() -> None:
         return {"dns_name": name, "hosted_zone_id": random_resource_id(13).upper()}
 
     vpcs.create_dns_entries = create_dns_entries
+
+
+@patch
+def ec2_endpoint_connection_acceptance() -> None:
+    """AWS puts an interface endpoint to a service with AcceptanceRequired
+    in state pendingAcceptance until the service's owner accepts it
+    (AcceptVpcEndpointConnections), lists the endpoints of its services in
+    DescribeVpcEndpointConnections, and rejects with
+    RejectVpcEndpointConnections; moto makes every endpoint available at once
+    and has none of the three actions, so aws_vpc_endpoint_connection_accepter
+    fails with InvalidAction. Seen with moto 5.2.1."""
+    from moto.core.responses import ActionResult
+    from moto.ec2.models.vpcs import VPCBackend
+    from moto.ec2.responses.vpc_service_configuration import (
+        VPCEndpointServiceConfiguration as R,
+    )
+
+    original_create = VPCBackend.create_vpc_endpoint
+
+    def create_vpc_endpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
+        endpoint = original_create(self, *args, **kwargs)
+        services = getattr(self, "configurations", {}).values()
+        if any(s.service_name == endpoint.service_name and s.acceptance_required for s in list(services)):
+            endpoint.state = "pendingAcceptance"
+        return endpoint
+
+    def service_and_endpoints(response: Any) -> tuple[Any, list[Any]]:
+        backend = response.ec2_backend
+        service = backend.get_vpc_endpoint_service(response._get_param("ServiceId"))
+        endpoints = [
+            e for e in list(backend.vpc_end_points.values()) if service and e.service_name == service.service_name
+        ]
+        return service, endpoints
+
+    def decide(response: Any, new_state: str) -> ActionResult:
+        service, endpoints = service_and_endpoints(response)
+        by_id = {e.id: e for e in endpoints}
+        unsuccessful = []
+        for endpoint_id in response._get_param("VpcEndpointIds", []):
+            endpoint = by_id.get(endpoint_id)
+            if service is None or endpoint is None:
+                error = {
+                    "Code": "InvalidVpcEndpoint.NotFound",
+                    "Message": f"The Vpc Endpoint Id '{endpoint_id}' does not exist",
+                }
+                unsuccessful.append({"ResourceId": endpoint_id, "Error": error})
+            else:
+                # Deciding again on an endpoint that is no longer pending is not refused here; what AWS
+                # answers to that was not checked.
+                endpoint.state = new_state
+        return ActionResult({"Unsuccessful": unsuccessful})
+
+    def accept_vpc_endpoint_connections(self: Any) -> ActionResult:
+        return decide(self, "available")
+
+    def reject_vpc_endpoint_connections(self: Any) -> ActionResult:
+        return decide(self, "rejected")
+
+    def describe_vpc_endpoint_connections(self: Any) -> ActionResult:
+        backend = self.ec2_backend
+        filters = self._filters_from_querystring()
+        connections = []
+        for service in list(backend.configurations.values()):
+            for endpoint in list(backend.vpc_end_points.values()):
+                if endpoint.service_name != service.service_name:
+                    continue
+                entry = {
+                    "ServiceId": service.id,
+                    "VpcEndpointId": endpoint.id,
+                    "VpcEndpointOwner": backend.account_id,
+                    "VpcEndpointState": endpoint.state,
+                    "CreationTimestamp": endpoint.creation_timestamp,
+                    "DnsEntries": [
+                        {"DnsName": d.get("dns_name"), "HostedZoneId": d.get("hosted_zone_id")}
+                        for d in endpoint.dns_entries or []
+                    ],
+                    "NetworkLoadBalancerArns": list(service.network_load_balancer_arns),
+                }
+                keys = {
+                    "service-id": entry["ServiceId"],
+                    "vpc-endpoint-id": entry["VpcEndpointId"],
+                    "vpc-endpoint-owner": entry["VpcEndpointOwner"],
+                    "vpc-endpoint-state": entry["VpcEndpointState"],
+                }
+                if all(keys.get(name) in values for name, values in filters.items() if name in keys):
+                    connections.append(entry)
+        return ActionResult({"VpcEndpointConnections": connections})
+
+    VPCBackend.create_vpc_endpoint = create_vpc_endpoint
+    R.accept_vpc_endpoint_connections = accept_vpc_endpoint_connections
+    R.reject_vpc_endpoint_connections = reject_vpc_endpoint_connections
+    R.describe_vpc_endpoint_connections = describe_vpc_endpoint_connections

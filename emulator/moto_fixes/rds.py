@@ -70,6 +70,49 @@ def rds_default_ca_certificate() -> None:
 
 
 @patch
+def rds_instance_monitoring_settings() -> None:
+    """AWS returns an instance's Enhanced Monitoring (MonitoringInterval,
+    MonitoringRoleArn) and Performance Insights settings
+    (PerformanceInsightsEnabled, ...KMSKeyId, ...RetentionPeriod) as created
+    or modified; moto drops them on create and stores EnablePerformanceInsights
+    under the request's name on modify, so DescribeDBInstances reports none
+    and every plan wants to turn them on again (perpetual diff). Seen with
+    moto 5.2.1."""
+    from moto.rds.models import DBInstance
+
+    settings = (
+        "monitoring_interval",
+        "monitoring_role_arn",
+        "performance_insights_kms_key_id",
+        "performance_insights_retention_period",
+    )
+    original_init = DBInstance.__init__
+    original_update = DBInstance.update
+
+    def remember(instance: Any, kwargs: dict[str, Any]) -> None:
+        for name in settings:
+            if kwargs.get(name) is not None:
+                setattr(instance, name, kwargs[name])
+        enabled = kwargs.get("enable_performance_insights")
+        if enabled is not None:
+            instance.performance_insights_enabled = str(enabled).lower() == "true"
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.monitoring_interval = 0
+        self.performance_insights_enabled = False
+        remember(self, kwargs)
+
+    def update(self: Any, *args: Any, **db_kwargs: Any) -> None:
+        enabled = db_kwargs.pop("enable_performance_insights", None)
+        original_update(self, *args, **db_kwargs)
+        remember(self, {"enable_performance_insights": enabled})
+
+    DBInstance.__init__ = __init__
+    DBInstance.update = update
+
+
+@patch
 def rds_master_user_secret_credentials() -> None:
     """AWS writes the resource's master user name and a generated password into
     the RDS-managed master secret (ManageMasterUserPassword); moto wrote

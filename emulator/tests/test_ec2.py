@@ -115,3 +115,49 @@ def test_an_interface_endpoint_gets_a_vpce_dns_name(aws: Callable[[str], Any], n
 
     pattern = rf"{endpoint['VpcEndpointId']}-[a-z0-9]{{8}}\.ssm\.us-east-1\.vpce\.amazonaws\.com"
     assert [bool(re.fullmatch(pattern, entry["DnsName"])) for entry in endpoint["DnsEntries"]] == [True]
+
+
+@pytest.mark.correction("ec2_endpoint_connection_acceptance")
+def test_an_endpoint_waits_for_acceptance_when_its_service_requires_it(
+    aws: Callable[[str], Any], unique: Callable[[str], str], network: Any
+) -> None:
+    ec2, elbv2 = aws("ec2"), aws("elbv2")
+    nlb_arn = elbv2.create_load_balancer(
+        Name=unique("nlb"), Type="network", Scheme="internal", Subnets=list(network.subnet_ids)
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    service = ec2.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[nlb_arn], AcceptanceRequired=True)[
+        "ServiceConfiguration"
+    ]
+
+    def endpoint() -> str:
+        return ec2.create_vpc_endpoint(
+            VpcId=network.vpc_id,
+            ServiceName=service["ServiceName"],
+            VpcEndpointType="Interface",
+            SubnetIds=list(network.subnet_ids),
+        )["VpcEndpoint"]["VpcEndpointId"]
+
+    accepted, rejected = endpoint(), endpoint()
+
+    def states() -> dict[str, str]:
+        listed = ec2.describe_vpc_endpoint_connections(
+            Filters=[{"Name": "service-id", "Values": [service["ServiceId"]]}]
+        )
+        return {c["VpcEndpointId"]: c["VpcEndpointState"] for c in listed["VpcEndpointConnections"]}
+
+    assert states() == {accepted: "pendingAcceptance", rejected: "pendingAcceptance"}
+    assert (
+        ec2.accept_vpc_endpoint_connections(ServiceId=service["ServiceId"], VpcEndpointIds=[accepted])["Unsuccessful"]
+        == []
+    )
+    assert (
+        ec2.reject_vpc_endpoint_connections(ServiceId=service["ServiceId"], VpcEndpointIds=[rejected])["Unsuccessful"]
+        == []
+    )
+    assert states() == {accepted: "available", rejected: "rejected"}
+    described = ec2.describe_vpc_endpoints(VpcEndpointIds=[accepted])["VpcEndpoints"][0]
+    assert described["State"] == "available"
+    unknown = ec2.accept_vpc_endpoint_connections(
+        ServiceId=service["ServiceId"], VpcEndpointIds=["vpce-0123456789abcdef0"]
+    )
+    assert [u["Error"]["Code"] for u in unknown["Unsuccessful"]] == ["InvalidVpcEndpoint.NotFound"]

@@ -57,3 +57,63 @@ def test_a_new_instance_gets_the_rsa2048_certificate_authority(
     )["DBInstance"]
 
     assert instance["CACertificateIdentifier"] == "rds-ca-rsa2048-g1"
+
+
+@pytest.mark.correction("rds_instance_monitoring_settings")
+def test_an_instance_reports_its_enhanced_monitoring_and_performance_insights(
+    aws: Callable[[str], Any], unique: Callable[[str], str]
+) -> None:
+    rds = aws("rds")
+    cluster = unique("cluster")
+    create_cluster(rds, cluster)
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    role = "arn:aws:iam::123456789012:role/monitoring"
+    plain = unique("plain")
+    rds.create_db_instance(
+        DBInstanceIdentifier=plain,
+        DBClusterIdentifier=cluster,
+        DBInstanceClass="db.r6g.large",
+        Engine="aurora-postgresql",
+    )
+    watched = unique("watched")
+    rds.create_db_instance(
+        DBInstanceIdentifier=watched,
+        DBClusterIdentifier=cluster,
+        DBInstanceClass="db.r6g.large",
+        Engine="aurora-postgresql",
+        MonitoringInterval=60,
+        MonitoringRoleArn=role,
+        EnablePerformanceInsights=True,
+        PerformanceInsightsKMSKeyId=key,
+        PerformanceInsightsRetentionPeriod=7,
+    )
+    rds.modify_db_instance(
+        DBInstanceIdentifier=plain, EnablePerformanceInsights=True, MonitoringInterval=30, MonitoringRoleArn=role
+    )
+
+    def described(identifier: str) -> dict:
+        instance = rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
+        fields = (
+            "MonitoringInterval",
+            "MonitoringRoleArn",
+            "PerformanceInsightsEnabled",
+            "PerformanceInsightsKMSKeyId",
+        )
+        return {field: instance.get(field) for field in fields} | {
+            "Retention": instance.get("PerformanceInsightsRetentionPeriod")
+        }
+
+    assert described(watched) == {
+        "MonitoringInterval": 60,
+        "MonitoringRoleArn": role,
+        "PerformanceInsightsEnabled": True,
+        "PerformanceInsightsKMSKeyId": key,
+        "Retention": 7,
+    }
+    assert described(plain) == {
+        "MonitoringInterval": 30,
+        "MonitoringRoleArn": role,
+        "PerformanceInsightsEnabled": True,
+        "PerformanceInsightsKMSKeyId": None,
+        "Retention": None,
+    }

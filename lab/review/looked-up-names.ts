@@ -8,6 +8,7 @@ export function lookedUpNames(names: LabNames): string[] {
     names[role].targetGroup,
     names[role].interfaceEndpoint,
     names[role].dmsEndpoint,
+    names[role].cluster,
   ];
-  return [names.keyAlias, names.replicationInstance, names.source.cluster, ...side("source"), ...side("target")];
+  return [names.keyAlias, names.replicationInstance, ...side("source"), ...side("target")];
 }
