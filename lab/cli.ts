@@ -130,18 +130,25 @@ async function up(): Promise<number> {
   return 0;
 }
 
+/** `cdktf diff` takes one stack: synthesize once, then diff each local stack in deploy order. */
 async function plan(): Promise<number> {
   const running = findEmulator(new EmulatorProcess(WORK_DIR));
   if (!running) {
     say("Nothing to plan against: no local lab emulator is running. Start it with `npm start`.");
     return 1;
   }
-  const diff = await run(CDKTF, ["diff", "*", "--skip-provider-lock"], {
-    cwd: PROJECT_ROOT,
-    env: cdktfEnvironment(running.url),
-    echo: true,
-  });
-  return diff.code;
+  const env = cdktfEnvironment(running.url);
+  const synth = await run(CDKTF, ["synth"], { cwd: PROJECT_ROOT, env, echo: true });
+  if (synth.code !== 0) return synth.code;
+  const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "cdktf.out", "manifest.json"), "utf8")) as {
+    stacks: Record<string, unknown>;
+  };
+  let worst = 0;
+  for (const stack of Object.keys(manifest.stacks).filter((id) => id.startsWith(`${LOCAL_DEPLOYMENT}-`))) {
+    const diff = await run(CDKTF, ["diff", stack, "--skip-synth", "--skip-provider-lock"], { cwd: PROJECT_ROOT, env, echo: true });
+    worst = Math.max(worst, diff.code);
+  }
+  return worst;
 }
 
 /** Stops every task and drops its slots, as on a real account before a destroy. */

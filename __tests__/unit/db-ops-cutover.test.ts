@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { QueryResult, SqlClient } from "../../functions/db-ops/connect";
-import {
-  FREEZE_TRIGGER,
-  freezeWrites,
-  lsnValue,
-  moveSequences,
-  planSequences,
-  unfreezeWrites,
-  writeSentinel,
-} from "../../functions/db-ops/cutover";
+import { FREEZE_TRIGGER, freezeWrites, moveSequences, planSequences, unfreezeWrites, writeSentinel } from "../../functions/db-ops/cutover";
+import { lsnValue } from "../../functions/db-ops/lsn";
 
 /** A client that records statements and answers the catalogue queries from `tables`. */
 function recordingClient(answers: { tables?: string[][]; frozen?: string[][]; failOn?: RegExp } = {}) {

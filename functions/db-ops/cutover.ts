@@ -95,13 +95,6 @@ export async function writeSentinel(client: SqlClient): Promise<{ readonly lsn: 
   return { lsn: String(before[0]?.lsn), writtenAt: String(written[0]?.written_at) };
 }
 
-/** A PostgreSQL LSN (`16/B374D848`) as a number that compares. */
-export function lsnValue(lsn: string): bigint {
-  const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn);
-  if (!match) throw new Error(`not a PostgreSQL LSN: ${JSON.stringify(lsn)}`);
-  return (BigInt(`0x${match[1]}`) << 32n) + BigInt(`0x${match[2]}`);
-}
-
 export interface SequencePosition {
   readonly sequence: string;
   /** `last_value`; null when the sequence was never used. */

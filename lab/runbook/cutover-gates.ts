@@ -1,6 +1,6 @@
 // The cutover's gates, as pure functions of what DMS and the source report: each passes, waits, or refuses with a reason.
 import type { ReplicationTask } from "@aws-sdk/client-database-migration-service";
-import { lsnValue } from "../../functions/db-ops/cutover";
+import { lsnValue } from "../../functions/db-ops/lsn";
 import { startProgress } from "./decisions";
 
 export type Gate = { readonly pass: true; readonly detail: string } | { readonly pass: false; readonly reason: string };
