@@ -309,7 +309,7 @@ describe.sequential("the local deployment on the emulator", () => {
       // The stand-in publishes CDC latency to CloudWatch as DMS does; the parameter is named by the side it points at.
       expect(report.join("\n")).toMatch(/\n  CDC latency: source \d+\.\d s, target \d+\.\d s \(CloudWatch, /);
       expect(report).toContain("source writes: open");
-      expect(report.at(-1)).toBe(`db_url (/local/app/db_url): postgresql://${outputs.source_endpoint_dns}:5432/demo_db (the source)`);
+      expect(report.at(-1)).toBe(`db_url (/local/app/db_url): postgresql://${outputs.source_cluster_endpoint}:5432/demo_db (the source)`);
 
       // cutover: every gate passes; the source is frozen, the target's sequence is past the source's, db_url names the
       // target, the deployment file says so, and the migration stack planned from it has nothing to change.
@@ -327,7 +327,7 @@ describe.sequential("the local deployment on the emulator", () => {
       );
       expect(await targetSql("SELECT last_value::int AS n FROM demo_schema.demo_order_ids")).toEqual([{ n: 1000 }]);
       const dbUrl = await context.clients.ssm.send(new GetParameterCommand({ Name: "/local/app/db_url" }));
-      expect(dbUrl.Parameter?.Value).toBe(`postgresql://${outputs.target_endpoint_dns}:5432/demo_db`);
+      expect(dbUrl.Parameter?.Value).toBe(`postgresql://${outputs.target_cluster_endpoint}:5432/demo_db`);
       const recorded = loadDeployment(deploymentFile);
       expect(recorded.migration.cutover.pointAppAt).toBe("target");
       const again: string[] = [];
