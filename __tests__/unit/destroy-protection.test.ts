@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KeyLookup } from "../../constructs/encryption/key-lookup";
 import { LabKey } from "../../constructs/encryption/lab-key";
+import { stackFindings } from "../../constructs/policy/policy-aspect";
+import { productionRefusesDestroy } from "../../constructs/policy/rules/production-refuses-destroy";
 import { labNames } from "../../stacks/lab-names";
-import { defined, keyArnRef, ref, resourcesOfType, shipped } from "../helpers/synth";
+import { buildStacks, defined, keyArnRef, ref, resourcesOfType, shipped, variantDeployment } from "../helpers/synth";
 
 /** Addresses of the first release's lab stacks (see state-addresses.test.ts). */
 const RELEASED: Record<string, string[]> = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "lab-addresses-0.1.json"), "utf8"));
@@ -109,5 +111,23 @@ describe.each(["local", "dev"] as const)("%s-lab", (name) => {
     expect(stacks.all.map((stack) => stack.node.id)).not.toContain(`${name}-data`);
     expect(Object.keys(resourcesOfType(synth, "aws_kms_key"))).toEqual([stacks.lab.getLogicalId((stacks.lab.encryptionKey as LabKey).key)]);
     expect(synth.data?.aws_kms_alias).toBeUndefined();
+  });
+});
+
+describe("the policy pack on prod's stacks (LAB-PROD3 across prod-lab and prod-data)", () => {
+  const prod3 = (stacks: ReturnType<typeof buildStacks>) =>
+    stacks.all.flatMap((stack) => stackFindings(stack, [productionRefusesDestroy]).map((finding) => `${finding.stack}: ${finding.path}`));
+
+  it("finds nothing in prod as shipped", () => {
+    expect(prod3(shipped("prod").stacks)).toEqual([]);
+  });
+
+  it("follows prod-lab's alias lookup to the key in prod-data when that key loses prevent_destroy", () => {
+    const stacks = buildStacks(
+      variantDeployment("prod", (file) => {
+        file.encryption = { ...file.encryption, preventDestroy: false };
+      }),
+    );
+    expect(prod3(stacks)).toEqual(["prod-data: prod-data/EncryptionKey/Resource"]);
   });
 });
