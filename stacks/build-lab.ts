@@ -5,6 +5,7 @@ import type { RuntimeSettings } from "../variables/runtime";
 import type { Deployment } from "../variables/schema";
 import type { TerraformStack } from "cdktf";
 import { AccountStack } from "./account-stack";
+import { DataStack } from "./data-stack";
 import { LabStack } from "./lab-stack";
 import { MigrationStack } from "./migration-stack";
 
@@ -13,6 +14,8 @@ export interface DeploymentStacks {
   readonly deployment: Deployment;
   /** Only when the deployment creates the account-wide DMS roles. */
   readonly account?: AccountStack;
+  /** Only with `encryption.dataKeyStack`: the deployment's key, which a lab destroy never touches. */
+  readonly data?: DataStack;
   readonly lab: LabStack;
   /** Tasks, alarms and the cutover switch; deploys after (and destroys before) the lab, on its own. */
   readonly migration: MigrationStack;
@@ -22,14 +25,18 @@ export interface DeploymentStacks {
 
 export function buildDeployment(app: App, deployment: Deployment, runtime: RuntimeSettings): DeploymentStacks {
   const account = deployment.dms.serviceRoles === "create" ? new AccountStack(app, { deployment, runtime }) : undefined;
+  const data = deployment.encryption.dataKeyStack ? new DataStack(app, { deployment, runtime }) : undefined;
   const lab = new LabStack(app, { deployment, runtime });
   if (account) lab.addDependency(account);
+  // Deploy order only: the lab looks the key up by alias, so no reference crosses and `cdktf destroy
+  // <name>-lab` leaves the data stack alone.
+  if (data) lab.addDependency(data);
   const migration = new MigrationStack(app, { deployment, runtime });
   // Deploy order only (`cdktf deploy <name>-migration` brings the lab first): the migration stack
   // reads the lab by name, so no output or reference crosses between the two.
   migration.addDependency(lab);
-  const all: TerraformStack[] = account ? [account, lab, migration] : [lab, migration];
-  return { deployment, account, lab, migration, all };
+  const all: TerraformStack[] = [...(account ? [account] : []), ...(data ? [data] : []), lab, migration];
+  return { deployment, account, data, lab, migration, all };
 }
 
 export function buildLab(app: App, runtime: RuntimeSettings): DeploymentStacks[] {

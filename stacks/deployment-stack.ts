@@ -1,6 +1,7 @@
 // The base of every stack of a deployment: its AWS provider, its state backend and the deployment it belongs to.
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { markDeployment } from "../constructs/policy/deployment";
 import type { RuntimeSettings } from "../variables/runtime";
 import type { Deployment } from "../variables/schema";
 import { createAwsProvider } from "./aws-provider";
@@ -24,6 +25,8 @@ export abstract class DeploymentStack extends TerraformStack {
   protected constructor(scope: Construct, id: string, props: DeploymentStackProps) {
     super(scope, id);
     this.deployment = props.deployment;
+    // The policy pack reads a deployment's stacks together: prod-lab's key is managed in prod-data.
+    markDeployment(this, props.deployment.name);
     createAwsProvider(this, props.deployment, props.runtime);
     configureBackend(this, id, props.deployment, props.runtime);
   }

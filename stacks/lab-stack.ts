@@ -1,4 +1,4 @@
-// The `<name>-lab` stack: key, three VPCs, DMS-VPC service endpoints, the source and target sides, DMS and the bastion.
+// The `<name>-lab` stack: key (unless `<name>-data` holds it), three VPCs, DMS-VPC service endpoints, the source and target sides, DMS and the bastion.
 import type { Construct } from "constructs";
 import { al2023RepositoryBucket, Bastion } from "../constructs/access/bastion";
 import { DatabaseSide } from "../constructs/database/database-side";
@@ -6,8 +6,9 @@ import { RdsCaCertificate } from "../constructs/dms/rds-ca-certificate";
 import { ReplicationInstance } from "../constructs/dms/replication-instance";
 import { SecretsAccessRole } from "../constructs/dms/secrets-access-role";
 import { DmsServiceRoleLookup } from "../constructs/dms/service-roles";
-import { LabKey } from "../constructs/encryption/lab-key";
-import { ALARM_TOPIC_PUBLISHERS, AlarmTopic } from "../constructs/monitoring/alarm-topic";
+import { KeyLookup } from "../constructs/encryption/key-lookup";
+import type { LabKey } from "../constructs/encryption/lab-key";
+import { AlarmTopic } from "../constructs/monitoring/alarm-topic";
 import { SourceDatabaseAlarms } from "../constructs/monitoring/source-database-alarms";
 import { FlowLogRole } from "../constructs/network/flow-log-role";
 import { LabNetwork } from "../constructs/network/lab-network";
@@ -16,6 +17,7 @@ import { DatabaseOperations } from "../constructs/operations/database-operations
 import { BASTION_SESSION_SERVICES, DMS_VPC_INTERFACE_SERVICES, ServiceEndpoints } from "../constructs/network/service-endpoints";
 import { migratedSchemas } from "../variables/migrated-schemas";
 import type { VpcConfig } from "../variables/schema";
+import { DEPLOYMENT_KEY_ID, createDeploymentKey } from "./deployment-key";
 import { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
 import { labNames } from "./lab-names";
 import { addLabOutputs } from "./lab-outputs";
@@ -30,7 +32,8 @@ export function labStackId(deploymentName: string): string {
  * the cutover switch live in the migration stack, which finds this one by name.
  */
 export class LabStack extends DeploymentStack {
-  readonly encryptionKey: LabKey;
+  /** The key this stack creates, or (with `encryption.dataKeyStack`) finds by alias in `<name>-data`. */
+  readonly encryptionKey: LabKey | KeyLookup;
   readonly onPremNetwork: LabNetwork;
   readonly dmsNetwork: LabNetwork;
   readonly targetNetwork: LabNetwork;
@@ -50,14 +53,11 @@ export class LabStack extends DeploymentStack {
     const { deployment } = props;
     const names = labNames(deployment.name);
 
-    this.encryptionKey = new LabKey(this, "EncryptionKey", {
-      name: names.key,
-      deletionWindowDays: deployment.encryption.keyDeletionWindowDays,
-      preventDestroy: deployment.encryption.preventDestroy,
-      // Both alarm topics (this stack's and the migration stack's) are encrypted with this key:
-      // CloudWatch alarms, DMS event subscriptions and EventBridge publish to them.
-      servicePrincipals: ALARM_TOPIC_PUBLISHERS,
-    });
+    // With a data stack the key lives there and a lab destroy cannot reach it; the lookup gives the
+    // same ARN, so no cluster, secret or log group sees a different key.
+    this.encryptionKey = deployment.encryption.dataKeyStack
+      ? new KeyLookup(this, DEPLOYMENT_KEY_ID, { aliasName: names.keyAlias })
+      : createDeploymentKey(this, deployment);
 
     const network = (id: string, networkName: string, vpc: VpcConfig) =>
       new LabNetwork(this, id, {

@@ -176,6 +176,13 @@ const encryptionSchema = z
      * @default false
      */
     preventDestroy: z.boolean().default(false),
+    /**
+     * The key and its alias live in a stack of their own, `<name>-data`, deployed before the lab, which
+     * the lab finds by alias: a lab destroy never touches the key, so final snapshots and recoverable
+     * secrets stay readable. A deployment that already holds the key in `<name>-lab` moves its state
+     * first (`scripts/move-data-key.ts`). @default false (the key lives in the lab stack)
+     */
+    dataKeyStack: z.boolean().default(false),
   })
   .strict();
 

@@ -3,7 +3,9 @@ import { Testing, type TerraformElement, type TerraformStack } from "cdktf";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { KeyLookup } from "../../constructs/encryption/key-lookup";
 import { buildDeployment, type DeploymentStacks } from "../../stacks/build-lab";
+import type { LabStack } from "../../stacks/lab-stack";
 import { loadDeployment } from "../../variables/load";
 import type { RuntimeSettings } from "../../variables/runtime";
 import type { Deployment, DeploymentFileInput } from "../../variables/schema";
@@ -85,6 +87,8 @@ export interface ShippedFixture {
   readonly migration: SynthesizedStack;
   /** Undefined when the deployment adopts the account-wide roles. */
   readonly account?: SynthesizedStack;
+  /** Undefined unless the deployment keeps its key in `<name>-data` (`encryption.dataKeyStack`). */
+  readonly data?: SynthesizedStack;
 }
 
 const shippedFixtures = new Map<ShippedName, ShippedFixture>();
@@ -110,6 +114,9 @@ export function shipped(name: ShippedName): ShippedFixture {
       get account() {
         return stacks.account ? synthesize(stacks.account) : undefined;
       },
+      get data() {
+        return stacks.data ? synthesize(stacks.data) : undefined;
+      },
     };
     shippedFixtures.set(name, fixture);
   }
@@ -130,6 +137,15 @@ export function onlyResourceOfType(synth: SynthesizedStack, type: string): Recor
 /** `${aws_vpc.dev-lab_OnPremNetwork_Resource_1234.id}`-style reference to a construct's attribute. */
 export function ref(stack: TerraformStack, element: TerraformElement, type: string, attribute: string): string {
   return `\${${type}.${stack.getLogicalId(element)}.${attribute}}`;
+}
+
+/**
+ * The reference every user of the lab's key holds: the key's `arn` when the lab stack creates it,
+ * the alias lookup's `target_key_arn` when `<name>-data` holds the key (`encryption.dataKeyStack`).
+ */
+export function keyArnRef(lab: LabStack): string {
+  const key = lab.encryptionKey;
+  return key instanceof KeyLookup ? ref(lab, key.alias, "data.aws_kms_alias", "target_key_arn") : ref(lab, key.key, "aws_kms_key", "arn");
 }
 
 /** One statement of an `aws_iam_policy_document` data source, as synthesized. */

@@ -1,4 +1,4 @@
-// `prod` as shipped, on its own emulator (its own account): account and lab stacks apply, the migration stack plans.
+// `prod` as shipped, on its own emulator (its own account): account, data and lab stacks apply, the migration stack plans.
 import { describe, expect, it } from "vitest";
 import { deployInOrder, init, plan } from "../helpers/terraform-stack";
 import { EmulatedAccount, shippedOnEmulator } from "./emulated-account";
@@ -14,10 +14,11 @@ describe.sequential("prod against the emulator", () => {
   // separate accounts), so its account stack applies rather than only plans, and the lab's role
   // lookups find what that apply made.
   it(
-    "the account stack applies, the lab applies with two instances per cluster, the migration plans",
+    "the account and data stacks apply, the lab applies with two instances per cluster, the migration plans",
     async () => {
       stackDirs = account.synth(shippedOnEmulator("prod"));
-      await deployInOrder([stackDirs["prod-account"], stackDirs["prod-lab"]]);
+      // prod keeps its key in prod-data, which the lab finds by alias: it deploys before the lab.
+      await deployInOrder([stackDirs["prod-account"], stackDirs["prod-data"], stackDirs["prod-lab"]]);
       const left = await account.inventory("prod", "eu-west-1");
       expect(left.db_instances).toEqual(["prod-source-1", "prod-source-2", "prod-target-1", "prod-target-2"]);
       await init(stackDirs["prod-migration"]);

@@ -1,6 +1,6 @@
 // AuroraPostgres on synthesized JSON: encryption, managed password, CDC + TLS parameters, protection per deployment.
 import { describe, expect, it } from "vitest";
-import { buildStacks, ref, resourcesOfType, shipped, synthesize, variantDeployment } from "../helpers/synth";
+import { buildStacks, keyArnRef, ref, resourcesOfType, shipped, synthesize, variantDeployment } from "../helpers/synth";
 
 const dev = shipped("dev").stacks.lab;
 const devSynth = shipped("dev").lab;
@@ -10,7 +10,7 @@ const prodSynth = shipped("prod").lab;
 describe("AuroraPostgres", () => {
   it("creates an encrypted Aurora PostgreSQL 16 cluster with an RDS-managed master password", () => {
     const cluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.source.database.cluster)];
-    const key = ref(dev, dev.encryptionKey.key, "aws_kms_key", "arn");
+    const key = keyArnRef(dev);
     expect(cluster).toMatchObject({
       cluster_identifier: "dev-source",
       engine: "aurora-postgresql",
@@ -118,7 +118,7 @@ describe("AuroraPostgres", () => {
   it("pre-creates the PostgreSQL log group, encrypted, with a retention, before the cluster", () => {
     const logGroup = resourcesOfType(devSynth, "aws_cloudwatch_log_group");
     const source = Object.entries(logGroup).find(([, group]) => group.name === "/aws/rds/cluster/dev-source/postgresql");
-    expect(source?.[1]).toMatchObject({ retention_in_days: 7, kms_key_id: ref(dev, dev.encryptionKey.key, "aws_kms_key", "arn") });
+    expect(source?.[1]).toMatchObject({ retention_in_days: 7, kms_key_id: keyArnRef(dev) });
     const cluster = resourcesOfType(devSynth, "aws_rds_cluster")[dev.getLogicalId(dev.source.database.cluster)];
     expect(cluster.depends_on).toEqual([`aws_cloudwatch_log_group.${source?.[0]}`]);
   });

@@ -7,15 +7,16 @@ import type { Deployment } from "../../variables/schema";
 import {
   buildStacks,
   defined,
+  keyArnRef,
+  type PolicyStatement,
   ref,
+  referenced,
   resourcesOfType,
   SHIPPED,
   shipped,
   synthesize,
-  referenced,
-  variantDeployment,
-  type PolicyStatement,
   type SynthesizedStack,
+  variantDeployment,
 } from "../helpers/synth";
 
 const deployments = SHIPPED;
@@ -56,7 +57,7 @@ describe.each(deployments)("bastion of %s-lab", (name) => {
     expect(instance.vpc_security_group_ids).toEqual([bastionGroup]);
     expect(instance.root_block_device).toMatchObject({
       encrypted: true,
-      kms_key_id: ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn"),
+      kms_key_id: keyArnRef(lab),
     });
   });
 
@@ -178,7 +179,7 @@ describe.each(SHIPPED)("session preferences of %s-lab's bastion", (name) => {
   const lab = stacks.lab;
   const bastion = defined(lab.bastion, "the bastion");
   const preferences = bastion.sessionPreferences;
-  const keyArn = ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn");
+  const keyArn = keyArnRef(lab);
 
   it("is a Session document of its own name that encrypts with the lab key and streams to an encrypted log group", () => {
     const document = resourcesOfType(synth, "aws_ssm_document")[lab.getLogicalId(preferences.document)];

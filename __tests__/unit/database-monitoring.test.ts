@@ -1,12 +1,12 @@
 // Enhanced Monitoring and Performance Insights: on in prod through the deployment file, off elsewhere, never replacing an instance.
 import type { TerraformElement } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { errorOf, ref, referenced, resourcesOfType, shipped, variantDeployment } from "../helpers/synth";
+import { errorOf, keyArnRef, ref, referenced, resourcesOfType, shipped, variantDeployment } from "../helpers/synth";
 
 describe("prod-lab's cluster instances", () => {
   const { stacks, lab: synth } = shipped("prod");
   const lab = stacks.lab;
-  const keyArn = ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn");
+  const keyArn = keyArnRef(lab);
 
   it.each(["source", "target"] as const)(
     "%s: every instance sends OS metrics each minute through its cluster's monitoring role",

@@ -10,16 +10,17 @@ import type { Deployment } from "../../variables/schema";
 import {
   buildStacks,
   errorOf,
+  keyArnRef,
+  type PolicyStatement,
   ref,
+  referenced,
   resourcesOfType,
   SHIPPED,
   shipped,
-  synthesize,
-  referenced,
-  variantDeployment,
-  type PolicyStatement,
   type ShippedName,
+  synthesize,
   type SynthesizedStack,
+  variantDeployment,
 } from "../helpers/synth";
 
 const deployments = SHIPPED;
@@ -65,7 +66,7 @@ function endpointsOf(lab: LabStack) {
 describe.each(deployments)("DMS in %s-lab", (name) => {
   const { deployment, stacks, lab: synth } = shipped(name);
   const lab = stacks.lab;
-  const keyArn = ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn");
+  const keyArn = keyArnRef(lab);
   const instance = resourcesOfType(synth, "aws_dms_replication_instance")[lab.getLogicalId(lab.replicationInstance.instance)];
 
   it("runs one private, KMS-encrypted replication instance in a subnet group over the DMS VPC's subnets", () => {

@@ -1,7 +1,7 @@
 // VPC flow logs of the three lab VPCs: encrypted log groups with the deployment's retention, and a role held to this account's flow logs.
 import { describe, expect, it } from "vitest";
 import { flowLogGroupName } from "../../constructs/network/vpc-flow-log";
-import { errorOf, ref, referenced, resourcesOfType, SHIPPED, shipped, variantDeployment } from "../helpers/synth";
+import { errorOf, keyArnRef, ref, referenced, resourcesOfType, SHIPPED, shipped, variantDeployment } from "../helpers/synth";
 
 describe.each(SHIPPED)("%s-lab flow logs", (name) => {
   const { stacks, lab: synth, deployment } = shipped(name);
@@ -23,7 +23,7 @@ describe.each(SHIPPED)("%s-lab flow logs", (name) => {
         max_aggregation_interval: 60,
       });
       expect(groups[lab.getLogicalId(flowLog.logGroup)]).toMatchObject({
-        kms_key_id: ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn"),
+        kms_key_id: keyArnRef(lab),
         retention_in_days: deployment.network.flowLogRetentionDays,
       });
     }

@@ -4,6 +4,7 @@ import {
   buildStacks,
   defined,
   errorOf,
+  keyArnRef,
   ref,
   referenced,
   resourcesOfType,
@@ -26,7 +27,7 @@ describe.each(SHIPPED)("%s-lab alarms", (name) => {
     const topic = resourcesOfType(synth, "aws_sns_topic")[stack.getLogicalId(stack.alarmTopic.topic)];
     expect(topic).toMatchObject({
       name: `${name}-lab-alarms`,
-      kms_master_key_id: ref(stack, stack.encryptionKey.key, "aws_kms_key", "arn"),
+      kms_master_key_id: keyArnRef(stack),
     });
   });
 
@@ -87,7 +88,7 @@ describe.each(SHIPPED)("%s-lab writer-sync failures", (name) => {
       {
         sid: "EncryptForTheTopic",
         actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [ref(stack, stack.encryptionKey.key, "aws_kms_key", "arn")],
+        resources: [keyArnRef(stack)],
       },
     ]);
   });

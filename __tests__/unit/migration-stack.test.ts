@@ -21,7 +21,13 @@ import {
 type Json = Record<string, unknown>;
 
 const deployments = SHIPPED;
-const built = (name: ShippedName) => ({ stacks: shipped(name).stacks, synth: shipped(name).migration, labSynth: shipped(name).lab });
+const built = (name: ShippedName) => ({
+  stacks: shipped(name).stacks,
+  synth: shipped(name).migration,
+  labSynth: shipped(name).lab,
+  /** The stack that creates the deployment's key: `<name>-data` when there is one, else the lab. */
+  keySynth: shipped(name).data ?? shipped(name).lab,
+});
 
 /** One variant for every switch the file offers: cutover to the target, an e-mail, a custom threshold. */
 const variant = (() => {
@@ -56,7 +62,7 @@ function dataRef(stack: TerraformStack, element: Parameters<typeof ref>[1], type
 }
 
 describe.each(deployments)("%s-migration", (name) => {
-  const { stacks, synth, labSynth } = built(name);
+  const { stacks, synth, labSynth, keySynth } = built(name);
   const stack: MigrationStack = stacks.migration;
   const topicArn = ref(stack, stack.alarmTopic.topic, "aws_sns_topic", "arn");
 
@@ -64,6 +70,7 @@ describe.each(deployments)("%s-migration", (name) => {
     expect(stack.node.id).toBe(`${name}-migration`);
     expect(stacks.all.map((each) => each.node.id)).toEqual([
       ...(stacks.account ? [`${name}-account`] : []),
+      ...(stacks.data ? [`${name}-data`] : []),
       `${name}-lab`,
       `${name}-migration`,
     ]);
@@ -124,7 +131,8 @@ describe.each(deployments)("%s-migration", (name) => {
   });
 
   it("looks up exactly the names the lab stack creates (the shared names cannot drift)", () => {
-    const labNamesOf = (type: string, key: string) => Object.values(resourcesOfType(labSynth, type)).map((resource) => resource[key]);
+    const labNamesOf = (type: string, key: string) =>
+      Object.values({ ...resourcesOfType(labSynth, type), ...resourcesOfType(keySynth, type) }).map((resource) => resource[key]);
     const labNameTags = (type: string) =>
       Object.values(resourcesOfType(labSynth, type)).map((resource) => (resource.tags as Json | undefined)?.Name);
     const lookedUp = (type: string, key: string) => Object.values(dataOfType(synth, type)).map((lookup) => lookup[key]);
@@ -149,7 +157,7 @@ describe.each(deployments)("%s-migration", (name) => {
       name: `${name}-migration-alarms`,
       kms_master_key_id: dataRef(stack, stack.lab.keyAlias, "aws_kms_alias", "target_key_arn"),
     });
-    const keyStatements = Object.values(dataOfType(labSynth, "aws_iam_policy_document"))
+    const keyStatements = Object.values(dataOfType(keySynth, "aws_iam_policy_document"))
       .flatMap((document) => document.statement as Json[])
       .filter((statement) => /Publish(es)?ToEncryptedTopics$/.test(String(statement.sid)));
     expect(keyStatements).toHaveLength(2);

@@ -1,4 +1,4 @@
-// Paired tests for the policy rules on data lifetime: log retention, secret rotation, managed master passwords, and production's protections.
+// Paired tests for the policy rules on data lifetime: log retention, secret rotation, managed master passwords, and production's protections (across a deployment's stacks too).
 import { describe, expect, it } from "vitest";
 import { logRetentionSet } from "../../constructs/policy/rules/log-retention-set";
 import { masterPasswordManaged } from "../../constructs/policy/rules/master-password-managed";
@@ -6,6 +6,7 @@ import { productionDeletionProtection } from "../../constructs/policy/rules/prod
 import { productionFinalSnapshot } from "../../constructs/policy/rules/production-final-snapshot";
 import { productionRefusesDestroy } from "../../constructs/policy/rules/production-refuses-destroy";
 import { secretRotated } from "../../constructs/policy/rules/secret-rotated";
+import { SynthesizedStack, type TerraformConfig } from "../../constructs/policy/synthesized-stack";
 import { fixtureStack, KEY_ARN, problems } from "../helpers/policy-fixtures";
 
 describe("LAB-LOG1 log retention set", () => {
@@ -131,6 +132,64 @@ describe("the production rules (LAB-PROD1, LAB-PROD2, LAB-PROD3)", () => {
     );
     expect(problems(productionRefusesDestroy, stack)).toEqual([
       "aws_kms_key.Key: lifecycle.prevent_destroy is not true, so a destroy plan removes it",
+    ]);
+  });
+});
+
+describe("LAB-PROD3 across the stacks of a deployment (a key found by alias)", () => {
+  const protectedCluster = {
+    kms_key_id: "${data.aws_kms_alias.Key.target_key_arn}",
+    master_user_secret_kms_key_id: "${data.aws_kms_alias.Key.target_key_arn}",
+    lifecycle: { prevent_destroy: true },
+  };
+  const labLookingUp = (siblings: () => SynthesizedStack[], cluster: TerraformConfig = protectedCluster) =>
+    new SynthesizedStack(
+      "prod-lab",
+      { resource: { aws_rds_cluster: { Source: cluster } }, data: { aws_kms_alias: { Key: { name: "alias/prod-lab" } } } },
+      true,
+      siblings,
+    );
+  const dataStack = (key: TerraformConfig, siblings: () => SynthesizedStack[] = () => [], aliasName = "alias/prod-lab") =>
+    new SynthesizedStack(
+      "prod-data",
+      {
+        resource: { aws_kms_key: { Key: key }, aws_kms_alias: { Alias: { name: aliasName, target_key_id: "${aws_kms_key.Key.key_id}" } } },
+      },
+      true,
+      siblings,
+    );
+
+  it("accepts a cluster whose key, found by alias, another stack of the deployment manages with prevent_destroy", () => {
+    const data: SynthesizedStack = dataStack({ lifecycle: { prevent_destroy: true } }, () => [lab]);
+    const lab: SynthesizedStack = labLookingUp(() => [data]);
+    expect(problems(productionRefusesDestroy, lab)).toEqual([]);
+    expect(problems(productionRefusesDestroy, data)).toEqual([]);
+  });
+
+  it("finds the key in the stack that manages the alias when that key can be destroyed", () => {
+    const data: SynthesizedStack = dataStack({}, () => [lab]);
+    const lab: SynthesizedStack = labLookingUp(() => [data]);
+    expect(problems(productionRefusesDestroy, data)).toEqual([
+      "aws_kms_key.Key: lifecycle.prevent_destroy is not true, so a destroy plan removes it",
+    ]);
+    // The cluster's own stack reports nothing twice: the finding belongs where the fix goes.
+    expect(problems(productionRefusesDestroy, lab)).toEqual([]);
+  });
+
+  it("leaves a key alone that no database of the deployment looks up", () => {
+    const data: SynthesizedStack = dataStack({}, () => [lab], "alias/prod-other");
+    const lab: SynthesizedStack = labLookingUp(() => [data]);
+    expect(problems(productionRefusesDestroy, data)).toEqual([]);
+  });
+
+  it("finds a cluster whose key alias no stack of the deployment manages: its protection cannot be seen", () => {
+    expect(
+      problems(
+        productionRefusesDestroy,
+        labLookingUp(() => []),
+      ),
+    ).toEqual([
+      "aws_rds_cluster.Source: its key is looked up by alias/prod-lab, which no stack of this deployment manages, so nothing shows that the key refuses destroy",
     ]);
   });
 });

@@ -6,7 +6,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LabStack } from "../../stacks/lab-stack";
-import { ref, resourcesOfType, SHIPPED, shipped, referenced, type PolicyStatement, type SynthesizedStack } from "../helpers/synth";
+import {
+  keyArnRef,
+  type PolicyStatement,
+  ref,
+  referenced,
+  resourcesOfType,
+  SHIPPED,
+  shipped,
+  type SynthesizedStack,
+} from "../helpers/synth";
 
 const deployments = SHIPPED;
 /** The region each shipped file names (literal: the expectation must not come from the code under test). */
@@ -69,7 +78,7 @@ describe.each(deployments)("writer-target sync of %s-lab", (name) => {
       const logGroupName = (fn.logging_config as { log_group: string }).log_group;
       const logGroup = referenced(synth, logGroupName);
       expect(logGroup).toMatchObject({
-        kms_key_id: ref(lab, lab.encryptionKey.key, "aws_kms_key", "arn"),
+        kms_key_id: keyArnRef(lab),
         retention_in_days: expect.any(Number),
       });
       expect(fn.depends_on).toEqual([logGroupName.replace(/^\$\{(.*)\.name\}$/, "$1")]);

@@ -8,7 +8,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
@@ -22,7 +22,7 @@ export interface BastionProps {
   /** The DMS VPC; the bastion sits in its first private subnet. */
   readonly network: LabNetwork;
   /** Encrypts the root volume; the runbook decrypts the lab's secrets with it. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
   /** Secrets a person on the bastion may read: the DMS endpoint secrets (never the RDS master secrets). */
   readonly readableSecretArns: readonly string[];
   /** EC2 instance type; Graviton types (t4g, m7g...) get the arm64 image. */

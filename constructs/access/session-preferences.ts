@@ -3,14 +3,14 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { nameTag } from "../naming";
 
 export interface SessionPreferencesProps {
   /** Prefix of the document and log group names, e.g. `dev-bastion` gives `dev-bastion-shell` and `dev-bastion-sessions`. */
   readonly name: string;
   /** Encrypts the session stream (KMS in the document) and the log group. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
   /** Days to keep session logs. */
   readonly logRetentionDays: number;
   /** Minutes before an idle session ends. @default 20 */

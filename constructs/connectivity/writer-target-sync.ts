@@ -13,7 +13,7 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
 import type { AuroraPostgres } from "../database/aurora-postgres";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import type { AlarmTopic } from "../monitoring/alarm-topic";
 import { TopicAlarm } from "../monitoring/topic-alarm";
 import { nameTag } from "../naming";
@@ -29,7 +29,7 @@ export interface WriterTargetSyncProps {
   /** The path whose target group is kept in sync. */
   readonly privateLink: PrivateLinkPath;
   /** Encrypts the function's log group. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
   /** Safety-net schedule, an EventBridge expression. @default "rate(5 minutes)" */
   readonly schedule?: string;
   /** Days to keep the function's logs. @default 14 */
@@ -173,7 +173,7 @@ export class WriterTargetSync extends Construct {
    * (an on-failure destination, published with the function's role), and an alarm on the function's
    * `Errors` reports every failed attempt, including the deploy-time run.
    */
-  reportFailuresTo(topic: AlarmTopic, topicKey: LabKey): void {
+  reportFailuresTo(topic: AlarmTopic, topicKey: EncryptionKey): void {
     if (this.failureDestination) throw new Error(`${this.node.path}: failures are already reported to a topic; call reportFailuresTo once`);
     const name = this.function.functionName;
     const publish = new DataAwsIamPolicyDocument(this, "FailureDestinationPermissions", {

@@ -5,7 +5,7 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Construct } from "constructs";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { EnhancedMonitoringRole } from "../monitoring/enhanced-monitoring-role";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
@@ -58,7 +58,7 @@ export interface AuroraPostgresProps extends AuroraPostgresSettings {
   /** The VPC whose private subnets hold the cluster. */
   readonly network: LabNetwork;
   /** Encrypts storage, the master-user secret and the log group. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
 }
 
 /**

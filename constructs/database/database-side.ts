@@ -6,7 +6,7 @@ import { DatabaseEndpoint } from "../dms/database-endpoint";
 import { EndpointSecret } from "../dms/endpoint-secret";
 import type { RdsCaCertificate } from "../dms/rds-ca-certificate";
 import type { SecretsAccessRole } from "../dms/secrets-access-role";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import type { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
 import { PrivateDatabaseName } from "../network/private-database-name";
@@ -37,7 +37,7 @@ export interface DatabaseSideProps {
   /** The VPC that consumes the database through its interface endpoint (the DMS VPC). */
   readonly consumerNetwork: LabNetwork;
   /** Encrypts storage, secrets and log groups. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
   /** IAM principals allowed to connect to the endpoint service. @default this account */
   readonly allowedPrincipals?: readonly string[];
   /** Connections to the endpoint service wait for acceptance (the path accepts its own). @default false */

@@ -3,7 +3,7 @@ import { DmsEndpoint } from "@cdktf/provider-aws/lib/dms-endpoint";
 import { Construct } from "constructs";
 import type { PrivateLinkPath } from "../connectivity/private-link";
 import type { AuroraPostgres } from "../database/aurora-postgres";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { nameTag } from "../naming";
 import type { PrivateDatabaseName } from "../network/private-database-name";
 import type { EndpointSecret } from "./endpoint-secret";
@@ -27,7 +27,7 @@ export interface DatabaseEndpointProps {
   /** Lets DMS read `secret`. */
   readonly accessRole: SecretsAccessRole;
   /** Encrypts the endpoint's connection settings. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
 }
 
 /**

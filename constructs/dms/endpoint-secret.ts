@@ -1,7 +1,7 @@
 // A DMS endpoint secret: KMS-encrypted, created without a value so no password reaches config or state.
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Construct } from "constructs";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { nameTag } from "../naming";
 
 /** The JSON keys DMS reads from an endpoint secret (the RDS-managed master secret lacks host and port). */
@@ -12,7 +12,7 @@ export interface EndpointSecretProps {
   readonly name: string;
   /** What the secret is for, in one line. */
   readonly purpose: string;
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
   /** Days a deleted secret stays recoverable (0 frees the name at once for destroy-then-deploy). */
   readonly recoveryWindowDays: number;
 }

@@ -3,7 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DmsReplicationInstance } from "@cdktf/provider-aws/lib/dms-replication-instance";
 import { DmsReplicationSubnetGroup } from "@cdktf/provider-aws/lib/dms-replication-subnet-group";
 import { Construct } from "constructs";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
@@ -31,7 +31,7 @@ export interface ReplicationInstanceProps extends ReplicationInstanceSettings {
   /** The DMS VPC. */
   readonly network: LabNetwork;
   /** Encrypts the instance's storage. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
   /**
    * The account-wide roles DMS needs before its first subnet group (`dms-vpc-role`): the subnet
    * group and the instance wait for their lookup.

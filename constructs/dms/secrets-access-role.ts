@@ -5,7 +5,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { nameTag } from "../naming";
 import type { EndpointSecret } from "./endpoint-secret";
 
@@ -13,7 +13,7 @@ export interface SecretsAccessRoleProps {
   /** Role name, e.g. `dev-dms-secrets`. */
   readonly name: string;
   /** Decrypts the secrets. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
 }
 
 /** Created before the secrets it reads: each database side grants its own secret with {@link SecretsAccessRole.allowRead}. */

@@ -5,6 +5,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
 import { nameTag } from "../naming";
+import type { EncryptionKey } from "./encryption-key";
 
 const EVENTBRIDGE = "events.amazonaws.com";
 
@@ -27,7 +28,7 @@ export interface LabKeyProps {
   readonly preventDestroy?: boolean;
 }
 
-export class LabKey extends Construct {
+export class LabKey extends Construct implements EncryptionKey {
   readonly key: KmsKey;
   readonly keyArn: string;
   readonly keyId: string;

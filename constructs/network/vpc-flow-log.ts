@@ -2,7 +2,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Construct } from "constructs";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { nameTag } from "../naming";
 import type { FlowLogRole } from "./flow-log-role";
 import type { LabNetwork } from "./lab-network";
@@ -16,7 +16,7 @@ export interface VpcFlowLogProps {
   readonly network: LabNetwork;
   /** Must be allowed to write {@link flowLogGroupName} of `network`. */
   readonly role: FlowLogRole;
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
   /** Days to keep the records. */
   readonly retentionDays: number;
 }

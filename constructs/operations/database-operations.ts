@@ -10,7 +10,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsEnvironment } from "../aws-environment";
 import type { DatabaseSide } from "../database/database-side";
-import type { LabKey } from "../encryption/lab-key";
+import type { EncryptionKey } from "../encryption/encryption-key";
 import { nameTag } from "../naming";
 import { Connections } from "../network/connections";
 import type { LabNetwork } from "../network/lab-network";
@@ -32,7 +32,7 @@ export interface DatabaseOperationsProps {
   readonly source: DatabaseSide;
   readonly target: DatabaseSide;
   /** Encrypts the function's log group; the secrets it reads and writes use it too. */
-  readonly encryptionKey: LabKey;
+  readonly encryptionKey: EncryptionKey;
   /** Schemas DMS migrates: the source's DMS user reads them, the target's owns them. */
   readonly migratedSchemas: readonly string[];
   /** Days between automatic rotations of the DMS secrets. */

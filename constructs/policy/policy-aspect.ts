@@ -2,6 +2,7 @@
 import { AnnotationMetadataEntryType, Aspects, TerraformStack, type App, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { ALL_RULES } from "./all-rules";
+import { deploymentSiblings } from "./deployment";
 import { evaluateStack } from "./evaluate";
 import { findingMessage, statusOf, unusedSuppressionMessage, type Finding } from "./finding";
 import { isProductionStack } from "./production";
@@ -28,7 +29,12 @@ export function checkStack(stack: TerraformStack, rules: readonly PolicyRule[] =
   // The JSON that synth writes (with cdktf's `//` metadata naming each resource's construct path).
   const json = stack.toTerraform() as TerraformJson;
   const constructsByPath = new Map(stack.node.findAll().map((construct) => [construct.node.path, construct]));
-  const synthesized = new SynthesizedStack(stack.node.id, json, isProductionStack(stack, json));
+  const synthesized = new SynthesizedStack(stack.node.id, json, isProductionStack(stack, json), () =>
+    deploymentSiblings(stack).map((sibling) => {
+      const siblingJson = sibling.toTerraform() as TerraformJson;
+      return new SynthesizedStack(sibling.node.id, siblingJson, isProductionStack(sibling, siblingJson));
+    }),
+  );
   const findings = evaluateStack(synthesized, rules, (path, ruleId, problem) => {
     const construct = constructsByPath.get(path);
     return construct ? suppressionFor(construct, ruleId, problem) : undefined;

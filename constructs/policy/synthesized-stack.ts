@@ -33,16 +33,20 @@ const REFERENCE = /\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)[.[]/g;
 export class SynthesizedStack {
   readonly resources: readonly SynthesizedResource[];
   private readonly byAddress: ReadonlyMap<string, SynthesizedResource>;
+  private siblingsRead?: readonly SynthesizedStack[];
 
   /**
    * @param name the stack's id, e.g. `dev-lab`
    * @param json the stack's synthesized Terraform JSON (with cdktf's `//` metadata for construct paths)
    * @param production whether the stack belongs to a deployment marked production (see `production.ts`)
+   * @param siblings the deployment's other stacks (see `deployment.ts`), read on first use only
+   *   @default none
    */
   constructor(
     readonly name: string,
     readonly json: TerraformJson,
     readonly production: boolean,
+    private readonly siblings: () => readonly SynthesizedStack[] = () => [],
   ) {
     const resources: SynthesizedResource[] = [];
     for (const [mode, blocks] of [
@@ -58,6 +62,15 @@ export class SynthesizedStack {
     }
     this.resources = resources;
     this.byAddress = new Map(resources.map((resource) => [resource.address, resource]));
+  }
+
+  /**
+   * The other stacks of the same deployment, for facts that cross a lookup: a key this stack finds by
+   * alias is managed (and protected, or not) in one of them. Synthesized on first use.
+   */
+  get deploymentStacks(): readonly SynthesizedStack[] {
+    this.siblingsRead ??= this.siblings();
+    return this.siblingsRead;
   }
 
   /** Managed resources of one type. */
