@@ -1,14 +1,12 @@
 // `npm run lab -- apply --reviewed <fingerprint> [--deployment <name>]`: plans again and applies only if the plans are the reviewed ones.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { readRuntimeSettings } from "../../variables/runtime";
-import { EmulatorProcess } from "../emulator-process";
-import { LOCAL_WORK_DIR, loadNamedDeployment, NotDeployedError, UsageError } from "../runbook/context";
+import { LOCAL_WORK_DIR, loadNamedDeployment, UsageError } from "../runbook/context";
 import { run, terraformEnvironment, terraformFailure } from "../terraform-cli";
 import { actingChanges } from "./acting-changes";
 import { decideApply, FINGERPRINT } from "./apply-decision";
 import { planFingerprint } from "./fingerprint";
-import { planStack, savedPlanFile, synthesizeDeployment } from "./plan-deployment";
+import { planningRuntime, planStack, savedPlanFile, synthesizeDeployment } from "./plan-deployment";
 import type { PlanJson } from "./plan-json";
 import { redactStackPlan } from "./redact";
 import { buildReview } from "./review";
@@ -35,18 +33,8 @@ export function parseApplyArguments(argv: readonly string[]): { deployment: stri
 export async function applyReviewed(argv: readonly string[]): Promise<number> {
   const options = parseApplyArguments(argv);
   const deployment = loadNamedDeployment(options.deployment);
-  const runtime = readRuntimeSettings();
-  let emulatorUrl = runtime.emulatorUrl;
-  if (deployment.emulator) {
-    const status = new EmulatorProcess(LOCAL_WORK_DIR).status();
-    if (status.state !== "running") throw new NotDeployedError("the local lab is not running; start it with `npm start`");
-    emulatorUrl = status.record.url;
-  }
-  const synthesized = synthesizeDeployment(
-    deployment,
-    { ...runtime, deploymentFilter: [deployment.name], emulatorUrl },
-    join(LOCAL_WORK_DIR, "apply", deployment.name),
-  );
+  const runtime = planningRuntime(deployment, "apply");
+  const synthesized = synthesizeDeployment(deployment, runtime, join(LOCAL_WORK_DIR, "apply", deployment.name));
   const environment = terraformEnvironment();
   const plans: Array<{ stack: string; plan: PlanJson }> = [];
   try {

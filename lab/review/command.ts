@@ -1,14 +1,12 @@
 // `npm run lab -- review`: every stack's saved plan, reviewed by the lab's risk rules, written as Markdown (and JSON findings).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { readRuntimeSettings } from "../../variables/runtime";
-import { EmulatorProcess } from "../emulator-process";
-import { LOCAL_WORK_DIR, loadNamedDeployment, NotDeployedError } from "../runbook/context";
+import { LOCAL_WORK_DIR, loadNamedDeployment } from "../runbook/context";
 import { terraformEnvironment } from "../terraform-cli";
 import { parseReviewArguments } from "./arguments";
 import { findingsDocument } from "./findings-json";
 import { planFingerprint } from "./fingerprint";
-import { planStack, synthesizeDeployment } from "./plan-deployment";
+import { planningRuntime, planStack, synthesizeDeployment } from "./plan-deployment";
 import { redactStackPlan } from "./redact";
 import { buildReview } from "./review";
 import { renderMarkdown } from "./render-markdown";
@@ -30,20 +28,9 @@ function write(file: string, text: string, what: string): void {
 export async function review(argv: readonly string[]): Promise<number> {
   const options = parseReviewArguments(argv);
   const deployment = loadNamedDeployment(options.deployment);
-  const runtime = readRuntimeSettings();
-  let emulatorUrl = runtime.emulatorUrl;
-  if (deployment.emulator) {
-    const status = new EmulatorProcess(LOCAL_WORK_DIR).status();
-    if (status.state !== "running")
-      throw new NotDeployedError(`nothing to review ${deployment.name} against: the local lab is not running; start it with \`npm start\``);
-    emulatorUrl = status.record.url;
-  }
+  const runtime = planningRuntime(deployment, "review");
   progress(`Synthesizing the '${deployment.name}' stacks...`);
-  const synthesized = synthesizeDeployment(
-    deployment,
-    { ...runtime, deploymentFilter: [deployment.name], emulatorUrl },
-    join(LOCAL_WORK_DIR, "review", deployment.name),
-  );
+  const synthesized = synthesizeDeployment(deployment, runtime, join(LOCAL_WORK_DIR, "review", deployment.name));
   const environment = terraformEnvironment();
   const plans = [];
   for (const stack of synthesized.stacks) {

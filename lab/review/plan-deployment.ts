@@ -4,7 +4,9 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { buildDeployment } from "../../stacks/build-lab";
 import { labNames } from "../../stacks/lab-names";
-import type { RuntimeSettings } from "../../variables/runtime";
+import { readRuntimeSettings, type RuntimeSettings } from "../../variables/runtime";
+import { EmulatorProcess } from "../emulator-process";
+import { LOCAL_WORK_DIR, NotDeployedError } from "../runbook/context";
 import type { Deployment } from "../../variables/schema";
 import { run, terraformFailure } from "../terraform-cli";
 import { lookedUpNames } from "./looked-up-names";
@@ -21,6 +23,24 @@ export interface SynthesizedDeployment {
   readonly stacks: readonly SynthesizedStack[];
   /** What makes the migration plan provisional: the lab stack, the migration stack and the names it looks up. */
   readonly lookup: { readonly labStack: string; readonly migrationStack: string; readonly names: readonly string[] };
+}
+
+/**
+ * The runtime a deployment is planned with: on the emulator, the running local lab's URL (a NotDeployedError
+ * saying how to start it when none runs); otherwise the standard settings.
+ */
+export function planningRuntime(deployment: Deployment, what: string): RuntimeSettings {
+  const runtime = readRuntimeSettings();
+  let emulatorUrl = runtime.emulatorUrl;
+  if (deployment.emulator) {
+    const status = new EmulatorProcess(LOCAL_WORK_DIR).status();
+    if (status.state !== "running")
+      throw new NotDeployedError(
+        `nothing to ${what} ${deployment.name} against: the local lab is not running; start it with \`npm start\``,
+      );
+    emulatorUrl = status.record.url;
+  }
+  return { ...runtime, deploymentFilter: [deployment.name], emulatorUrl };
 }
 
 export function synthesizeDeployment(deployment: Deployment, runtime: RuntimeSettings, outdir: string): SynthesizedDeployment {
