@@ -1,4 +1,4 @@
-// `local`'s account and lab stacks on their own emulator: deploy, destroy to nothing, deploy again, destroy to nothing.
+// `local`'s account and lab stacks on their own emulator: deploy, destroy to nothing, deploy again.
 import { describe, expect, it } from "vitest";
 import { shippedDeployment } from "../helpers/synth";
 import { deployInOrder, destroyInReverse } from "../helpers/terraform-stack";
@@ -25,15 +25,15 @@ describe.sequential("`local` deployed again after a destroy", () => {
     STEP_TIMEOUT_MS,
   );
 
+  // No second destroy: that a destroy leaves nothing is proven above and in local-cycle.test.ts, and the
+  // emulator goes with everything in it when the file ends (a destroy here cost about 100 s of the tier).
   it(
-    "deploys them again (no name left reserved), then destroys them to nothing",
+    "deploys them again (no name left reserved)",
     async () => {
       await deployInOrder(stackDirs);
       const left = await account.inventory("local");
       expect(left.db_clusters).toEqual(["local-source", "local-target"]);
       expect(left.load_balancers).toEqual(["local-source-nlb", "local-target-nlb"]);
-      await destroyInReverse(stackDirs);
-      expect(await account.inventory("local")).toEqual({});
     },
     STEP_TIMEOUT_MS,
   );
