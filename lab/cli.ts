@@ -53,10 +53,10 @@ function printOutputs(emulatorUrl: string): void {
     if (lab[key] !== undefined) say(`  ${label.padEnd(26)} ${lab[key]}`);
   };
   say("The lab is up on the local emulator:");
-  show("source endpoint (DMS host)", "source_endpoint_dns");
-  show("target endpoint (DMS host)", "target_endpoint_dns");
-  show("source cluster", "source_cluster_endpoint");
-  show("target cluster", "target_cluster_endpoint");
+  show("source cluster (DMS host)", "source_cluster_endpoint");
+  show("target cluster (DMS host)", "target_cluster_endpoint");
+  show("source interface endpoint", "source_endpoint_dns");
+  show("target interface endpoint", "target_endpoint_dns");
   show("source DMS secret", "source_dms_secret_arn");
   show("target DMS secret", "target_dms_secret_arn");
   show("replication instance", "replication_instance_arn");
@@ -66,9 +66,10 @@ function printOutputs(emulatorUrl: string): void {
     for (const [key, value] of Object.entries(migration)) say(`  ${key.padEnd(26)} ${value}`);
   }
   say(`All outputs: ${OUTPUTS_FILE}`);
-  if (lab.source_endpoint_dns !== undefined) {
-    say("A real PostgreSQL server stands behind each cluster; psql from this machine through the source's endpoint name:");
-    say(`  python3 emulator/resolve.py --endpoint ${emulatorUrl} ${lab.source_endpoint_dns}`);
+  if (lab.source_cluster_endpoint !== undefined) {
+    say("A real PostgreSQL server stands behind each cluster; psql to one as its master user:");
+    say("  npm run lab -- psql source        (or target)");
+    say(`  python3 emulator/resolve.py --endpoint ${emulatorUrl} ${lab.source_cluster_endpoint}   (the connection string, no password)`);
   }
 }
 
@@ -124,7 +125,7 @@ async function up(): Promise<number> {
   say();
   say("Next:");
   say("  npm run lab:plan      plan every local stack against the running emulator (expect no changes)");
-  say("  npm run lab -- seed   the runbook: seed, test-connection, start, status, verify, cutover, stop, psql");
+  say("  npm run lab -- seed   the runbook: seed, test-connection, start, status, verify, cutover, stop, psql, review");
   say("  npm run lab:down      stop the emulator: the lab and its databases go with it (lab:destroy runs cdktf destroy first)");
   say("  README.md             the data path, the runbook, and deploying dev or prod to a real account");
   return 0;
