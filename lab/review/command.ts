@@ -9,7 +9,9 @@ import { planFingerprint } from "./fingerprint";
 import { planningRuntime, planStack, synthesizeDeployment } from "./plan-deployment";
 import { redactStackPlan } from "./redact";
 import { buildReview } from "./review";
+import type { PlanJson } from "./plan-json";
 import { renderMarkdown } from "./render-markdown";
+import { unplannedBecauseOfEarlier, type UnplannedStack } from "./unplanned";
 
 /** Progress goes to stderr: stdout carries the report when no `--out` is given. */
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -32,16 +34,28 @@ export async function review(argv: readonly string[]): Promise<number> {
   progress(`Synthesizing the '${deployment.name}' stacks...`);
   const synthesized = synthesizeDeployment(deployment, runtime, join(LOCAL_WORK_DIR, "review", deployment.name));
   const environment = terraformEnvironment();
-  const plans = [];
+  const plans: Array<{ stack: string; plan: PlanJson }> = [];
+  const unplanned: UnplannedStack[] = [];
   for (const stack of synthesized.stacks) {
     progress(`Planning ${stack.id} (terraform plan -out, then show -json)...`);
-    plans.push({ stack: stack.id, plan: await planStack(stack, environment) });
+    try {
+      plans.push({ stack: stack.id, plan: await planStack(stack, environment) });
+    } catch (error) {
+      // A new deployment: a later stack looks up what an earlier one only plans to create.
+      const waiting = unplanned.length
+        ? { stack: stack.id, reason: `waits for ${unplanned[0].stack} too` }
+        : unplannedBecauseOfEarlier(stack.id, plans, error);
+      if (!waiting) throw error;
+      progress(`${stack.id} not planned: ${waiting.reason}`);
+      unplanned.push(waiting);
+    }
   }
   const result = buildReview({
     deployment: deployment.name,
     plans: plans.map(({ stack, plan }) => redactStackPlan(stack, plan)),
     lookup: synthesized.lookup,
     fingerprint: planFingerprint(plans),
+    unplanned,
   });
   const markdown = renderMarkdown(result, { limit: options.limit });
   if (options.out) write(options.out, markdown, "Review");

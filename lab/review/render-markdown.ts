@@ -66,12 +66,20 @@ function banner(review: Review): string {
   return `> **Highest risk: ${review.highest.toUpperCase()}**: ${review.findings.length} ${plural} (${tally}).`;
 }
 
+/** The banner, and a warning that stacks are missing from it when some could not be planned yet. */
+function fullBanner(review: Review): string {
+  const count = review.unplanned.length;
+  if (count === 0) return banner(review);
+  return `${banner(review)} **${count} ${count === 1 ? "stack was" : "stacks were"} not planned yet** and ${count === 1 ? "is" : "are"} not in it (below).`;
+}
+
 function header(review: Review): string[] {
-  const lines = [`## Plan review: ${code(review.deployment)}`, "", banner(review), "", "| Stack | Plan |", "| --- | --- |"];
+  const lines = [`## Plan review: ${code(review.deployment)}`, "", fullBanner(review), "", "| Stack | Plan |", "| --- | --- |"];
   for (const stack of review.stacks) {
     const provisional = stack.provisional.length ? " (provisional)" : "";
     lines.push(`| ${code(stack.stack)}${provisional} | ${countsLine(stack.counts)} |`);
   }
+  for (const unplanned of review.unplanned) lines.push(`| ${code(unplanned.stack)} | not planned: ${unplanned.reason} |`);
   if (review.fingerprint) lines.push("", `Plans reviewed: ${code(review.fingerprint)}`);
   return lines;
 }
@@ -153,6 +161,16 @@ function renderAt(review: Review, level: DetailLevel): string {
     review.findings.forEach((finding, index) => lines.push(...findingLines(finding, index)));
   }
   lines.push(...provisionalLines(review));
+  if (review.unplanned.length) {
+    lines.push(
+      "",
+      "### Not planned yet",
+      "",
+      "These stacks find earlier stacks' resources by name, which do not exist until those are applied. Apply them, then review again:",
+      "",
+      ...review.unplanned.map((unplanned) => `- ${code(unplanned.stack)} ${unplanned.reason}`),
+    );
+  }
   const details = review.stacks.flatMap((stack) => stackDetail(stack, flagged, level));
   const note = level === "full" ? "" : ` (detail level \`${level}\`: less than the full report, to fit a comment)`;
   if (details.length) lines.push("", `### Changes${note}`, ...details);

@@ -6,6 +6,7 @@ import type { ReviewedChange, ReviewedOutputChange, ReviewedStackPlan } from "./
 import { RISK_RULES } from "./rules";
 import type { Finding, RiskRule } from "./rules/rule";
 import { highestSeverity, severityRank, type Severity } from "./severity";
+import type { UnplannedStack } from "./unplanned";
 
 export interface StackReview {
   readonly stack: string;
@@ -26,6 +27,8 @@ export interface Review {
   readonly highest?: Severity;
   /** Of the raw plans (fingerprint.ts), when the caller computed one. */
   readonly fingerprint?: string;
+  /** Stacks that cannot be planned until an earlier stack is applied. */
+  readonly unplanned: readonly UnplannedStack[];
 }
 
 export interface ReviewInput {
@@ -38,6 +41,8 @@ export interface ReviewInput {
   readonly rules?: readonly RiskRule[];
   /** The raw plans' fingerprint, shown in the header. @default none shown */
   readonly fingerprint?: string;
+  /** Stacks whose plan must wait for an earlier stack's apply. @default none */
+  readonly unplanned?: readonly UnplannedStack[];
 }
 
 /** A change worth listing: it alters, moves or imports the object. */
@@ -72,5 +77,6 @@ export function buildReview(input: ReviewInput): Review {
     findings,
     highest: highestSeverity(findings.map((finding) => finding.severity)),
     fingerprint: input.fingerprint,
+    unplanned: input.unplanned ?? [],
   };
 }
