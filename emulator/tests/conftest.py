@@ -88,3 +88,42 @@ def network(aws: Callable[[str], Any]) -> Network:
         for index, zone in enumerate(zones)
     )
     return Network(vpc_id, subnets, zones)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class EndpointService:
+    """The provider side of a PrivateLink path to a database, as the lab builds it."""
+
+    load_balancer_arn: str
+    target_group_arn: str
+    service_name: str
+
+
+@pytest.fixture(scope="session")
+def endpoint_service(
+    aws: Callable[[str], Any], unique: Callable[[str], str], network: Network
+) -> Callable[[str, str], EndpointService]:
+    """`(target_ip, prefix)` -> an internal NLB in `network` with a TCP 5432 listener forwarding to an `ip` target
+    group that holds `target_ip`, behind an endpoint service that needs no acceptance."""
+    elbv2, ec2 = aws("elbv2"), aws("ec2")
+
+    def build(target_ip: str, prefix: str) -> EndpointService:
+        balancer = elbv2.create_load_balancer(
+            Name=unique(f"{prefix}-nlb"), Type="network", Scheme="internal", Subnets=list(network.subnet_ids)
+        )["LoadBalancers"][0]["LoadBalancerArn"]
+        group = elbv2.create_target_group(
+            Name=unique(f"{prefix}-tg"), Protocol="TCP", Port=5432, VpcId=network.vpc_id, TargetType="ip"
+        )["TargetGroups"][0]["TargetGroupArn"]
+        elbv2.create_listener(
+            LoadBalancerArn=balancer,
+            Protocol="TCP",
+            Port=5432,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
+        )
+        elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": target_ip, "Port": 5432}])
+        service = ec2.create_vpc_endpoint_service_configuration(
+            NetworkLoadBalancerArns=[balancer], AcceptanceRequired=False
+        )["ServiceConfiguration"]
+        return EndpointService(balancer, group, service["ServiceName"])
+
+    return build

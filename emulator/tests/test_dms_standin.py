@@ -71,8 +71,10 @@ def secret_value(host: str, password: str = PASSWORD) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) -> Iterator[World]:
-    rds, elbv2, ec2, dms, iam, secrets = (aws(s) for s in ("rds", "elbv2", "ec2", "dms", "iam", "secretsmanager"))
+def world(
+    aws: Callable[[str], Any], unique: Callable[[str], str], network: Any, endpoint_service: Any
+) -> Iterator[World]:
+    rds, ec2, dms, iam, secrets = (aws(s) for s in ("rds", "ec2", "dms", "iam", "secretsmanager"))
     subnet_group = unique("standin-subnets")
     rds.create_db_subnet_group(
         DBSubnetGroupName=subnet_group, DBSubnetGroupDescription="test", SubnetIds=list(network.subnet_ids)
@@ -101,29 +103,15 @@ def world(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any)
 
     # The source's PrivateLink path: writer address -> target group -> NLB -> endpoint service -> interface endpoint.
     writer_ip = rds_instance_addresses()[instances[0]["Endpoint"]["Address"].lower()]
-    balancer = elbv2.create_load_balancer(
-        Name=unique("standin-nlb"), Type="network", Scheme="internal", Subnets=list(network.subnet_ids)
-    )["LoadBalancers"][0]["LoadBalancerArn"]
-    group = elbv2.create_target_group(
-        Name=unique("standin-tg"), Protocol="TCP", Port=5432, VpcId=network.vpc_id, TargetType="ip"
-    )["TargetGroups"][0]["TargetGroupArn"]
-    elbv2.create_listener(
-        LoadBalancerArn=balancer,
-        Protocol="TCP",
-        Port=5432,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
-    )
-    elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": writer_ip, "Port": 5432}])
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[balancer], AcceptanceRequired=False
-    )["ServiceConfiguration"]
+    path = endpoint_service(writer_ip, "standin")
+    service_name = path.service_name
     dms_vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
     dms_subnets = [
         ec2.create_subnet(VpcId=dms_vpc, CidrBlock=f"10.60.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
         for i, zone in enumerate(("us-east-1a", "us-east-1b"))
     ]
     vpce = ec2.create_vpc_endpoint(
-        VpcEndpointType="Interface", VpcId=dms_vpc, ServiceName=service["ServiceName"], SubnetIds=dms_subnets
+        VpcEndpointType="Interface", VpcId=dms_vpc, ServiceName=service_name, SubnetIds=dms_subnets
     )["VpcEndpoint"]
     vpce_name = vpce["DnsEntries"][0]["DnsName"]
 

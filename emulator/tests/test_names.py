@@ -34,9 +34,11 @@ class PrivateLink:
 
 
 @pytest.fixture(scope="module")
-def link(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) -> Iterator[PrivateLink]:
+def link(
+    aws: Callable[[str], Any], unique: Callable[[str], str], network: Any, endpoint_service: Any
+) -> Iterator[PrivateLink]:
     """The lab's path: cluster and writer behind an NLB, an endpoint service, an interface endpoint in another VPC."""
-    rds, elbv2, ec2 = aws("rds"), aws("elbv2"), aws("ec2")
+    rds, ec2 = aws("rds"), aws("ec2")
     subnet_group = unique("chain-subnets")
     rds.create_db_subnet_group(
         DBSubnetGroupName=subnet_group, DBSubnetGroupDescription="test", SubnetIds=list(network.subnet_ids)
@@ -59,22 +61,8 @@ def link(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) 
     )["DBInstance"]
     instance_name = instance["Endpoint"]["Address"]
     instance_ip = rds_instance_addresses()[instance_name.lower()]
-    balancer = elbv2.create_load_balancer(
-        Name=unique("chain-nlb"), Type="network", Scheme="internal", Subnets=list(network.subnet_ids)
-    )["LoadBalancers"][0]["LoadBalancerArn"]
-    group = elbv2.create_target_group(
-        Name=unique("chain-tg"), Protocol="TCP", Port=5432, VpcId=network.vpc_id, TargetType="ip"
-    )["TargetGroups"][0]["TargetGroupArn"]
-    elbv2.create_listener(
-        LoadBalancerArn=balancer,
-        Protocol="TCP",
-        Port=5432,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
-    )
-    elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": instance_ip, "Port": 5432}])
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[balancer], AcceptanceRequired=False
-    )["ServiceConfiguration"]
+    path = endpoint_service(instance_ip, "chain")
+    balancer, group, service_name = path.load_balancer_arn, path.target_group_arn, path.service_name
     consumer_vpc = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
     consumer_subnet = ec2.create_subnet(VpcId=consumer_vpc, CidrBlock="10.50.0.0/24", AvailabilityZone="us-east-1a")[
         "Subnet"
@@ -82,7 +70,7 @@ def link(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) 
     endpoint = ec2.create_vpc_endpoint(
         VpcEndpointType="Interface",
         VpcId=consumer_vpc,
-        ServiceName=service["ServiceName"],
+        ServiceName=service_name,
         SubnetIds=[consumer_subnet],
     )["VpcEndpoint"]
     yield PrivateLink(cluster, instance_name, instance_ip, group, balancer, endpoint["DnsEntries"][0]["DnsName"])

@@ -156,8 +156,8 @@ class Lab:
 
 
 @pytest.fixture(scope="module")
-def lab(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) -> Iterator[Lab]:
-    rds, elbv2, ec2, route53, dms, iam = (aws(s) for s in ("rds", "elbv2", "ec2", "route53", "dms", "iam"))
+def lab(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any, endpoint_service: Any) -> Iterator[Lab]:
+    rds, ec2, route53, dms, iam = (aws(s) for s in ("rds", "ec2", "route53", "dms", "iam"))
     subnet_group = unique("verify-subnets")
     rds.create_db_subnet_group(
         DBSubnetGroupName=subnet_group, DBSubnetGroupDescription="test", SubnetIds=list(network.subnet_ids)
@@ -179,22 +179,8 @@ def lab(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) -
         DBSubnetGroupName=subnet_group,
     )["DBInstance"]
     writer_ip = rds_instance_addresses()[instance["Endpoint"]["Address"].lower()]
-    balancer = elbv2.create_load_balancer(
-        Name=unique("verify-nlb"), Type="network", Scheme="internal", Subnets=list(network.subnet_ids)
-    )["LoadBalancers"][0]["LoadBalancerArn"]
-    group = elbv2.create_target_group(
-        Name=unique("verify-tg"), Protocol="TCP", Port=5432, VpcId=network.vpc_id, TargetType="ip"
-    )["TargetGroups"][0]["TargetGroupArn"]
-    elbv2.create_listener(
-        LoadBalancerArn=balancer,
-        Protocol="TCP",
-        Port=5432,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
-    )
-    elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": writer_ip, "Port": 5432}])
-    service = ec2.create_vpc_endpoint_service_configuration(
-        NetworkLoadBalancerArns=[balancer], AcceptanceRequired=False
-    )["ServiceConfiguration"]
+    path = endpoint_service(writer_ip, "verify")
+    service_name = path.service_name
     # The DMS VPC has the database VPC's CIDR, as in the lab: only PrivateLink connects them.
     dms_vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     dms_subnets = [
@@ -202,7 +188,7 @@ def lab(aws: Callable[[str], Any], unique: Callable[[str], str], network: Any) -
         for i, zone in enumerate(("us-east-1a", "us-east-1b"))
     ]
     vpce = ec2.create_vpc_endpoint(
-        VpcEndpointType="Interface", VpcId=dms_vpc, ServiceName=service["ServiceName"], SubnetIds=dms_subnets
+        VpcEndpointType="Interface", VpcId=dms_vpc, ServiceName=service_name, SubnetIds=dms_subnets
     )["VpcEndpoint"]
     vpce_name, vpce_zone = vpce["DnsEntries"][0]["DnsName"], vpce["DnsEntries"][0]["HostedZoneId"]
     eni = ec2.describe_network_interfaces(NetworkInterfaceIds=vpce["NetworkInterfaceIds"][:1])["NetworkInterfaces"][0]

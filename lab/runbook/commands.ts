@@ -16,6 +16,8 @@ import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { appDatabaseUrlValue } from "../../constructs/cutover/app-database-url-value";
+import type { SourceSlot } from "./cutover-gates";
+import type { DatabaseStatus } from "./database-status";
 import { decideStart, startProgress, tableLines } from "./decisions";
 import { NotDeployedError, UsageError, type RunbookContext } from "./context";
 
@@ -293,23 +295,7 @@ export async function stopEverything(context: RunbookContext): Promise<void> {
   }
 }
 
-interface SlotStatus {
-  readonly slotName: string;
-  readonly plugin: string;
-  readonly active: boolean;
-  readonly walRetainedBytes: number | null;
-}
-
-interface DatabaseStatus {
-  readonly source?: {
-    readonly replicationSlots?: SlotStatus[];
-    readonly frozenTables?: string[];
-    readonly endpoint?: { readonly host: string; readonly port: number; readonly database: string };
-  };
-  readonly target?: { readonly endpoint?: { readonly host: string; readonly port: number; readonly database: string } };
-}
-
-async function sourceSlots(context: RunbookContext): Promise<SlotStatus[]> {
+async function sourceSlots(context: RunbookContext): Promise<readonly SourceSlot[]> {
   const answer = await databaseOperation<DatabaseStatus>(context, { operation: "status" });
   return answer.source?.replicationSlots ?? [];
 }

@@ -9,20 +9,10 @@ import {
 import type { SequencePlan } from "../../functions/db-ops/cutover";
 import { databaseOperation, findTask, stop, taskIdentifier, type CommandOptions } from "./commands";
 import type { RunbookContext } from "./context";
-import { drainGate, rollbackGate, sequencesGate, tasksGate, type Gate, type SourceSlot } from "./cutover-gates";
+import { drainGate, rollbackGate, sequencesGate, tasksGate, type Gate } from "./cutover-gates";
+import type { DatabaseStatus } from "./database-status";
 import { recordPointAppAt } from "./deployment-file";
 import { verify } from "./verify";
-
-interface SideStatus {
-  readonly endpoint?: { readonly host: string; readonly port: number; readonly database: string };
-  readonly frozenTables?: readonly string[];
-  readonly replicationSlots?: readonly SourceSlot[];
-}
-
-interface DatabaseStatus {
-  readonly source?: SideStatus;
-  readonly target?: SideStatus;
-}
 
 /** A gate failed: the cutover stops there and says which. */
 class Refused extends Error {

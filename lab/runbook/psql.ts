@@ -5,6 +5,7 @@ import { DescribeDBClustersCommand } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { PROJECT_ROOT } from "../../variables/runtime";
 import { databaseOperation, type CommandOptions } from "./commands";
+import type { DatabaseEndpoint, DatabaseStatus } from "./database-status";
 import { NotDeployedError, UsageError, type RunbookContext } from "./context";
 
 export type PsqlSide = "source" | "target";
@@ -15,14 +16,8 @@ export const RDS_CA_BUNDLE = join(PROJECT_ROOT, "certificates", "rds-global-bund
 /** The local port a real account's port-forward listens on, one per side so both can be open at once. */
 export const FORWARD_PORTS: Record<PsqlSide, number> = { source: 15432, target: 15433 };
 
-interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-}
-
-async function endpointOf(context: RunbookContext, side: PsqlSide): Promise<Endpoint> {
-  const status = await databaseOperation<Partial<Record<PsqlSide, { endpoint?: Endpoint }>>>(context, { operation: "status" });
+async function endpointOf(context: RunbookContext, side: PsqlSide): Promise<DatabaseEndpoint> {
+  const status = await databaseOperation<DatabaseStatus>(context, { operation: "status" });
   const endpoint = status[side]?.endpoint;
   if (!endpoint) throw new Error(`db-ops did not report the ${side}'s endpoint`);
   return endpoint;
@@ -47,7 +42,7 @@ const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 export function realAccountCommands(
   context: RunbookContext,
   side: PsqlSide,
-  endpoint: Endpoint,
+  endpoint: DatabaseEndpoint,
   secretArn: string,
   sql: string | undefined,
 ): string[] {
@@ -74,7 +69,28 @@ interface Resolution {
   readonly reason: string | null;
 }
 
-async function localPsql(context: RunbookContext, side: PsqlSide, endpoint: Endpoint, secretArn: string, sql?: string): Promise<number> {
+/** Runs psql on `conninfo` and returns its exit code. */
+function runPsql(conninfo: string, password: string | undefined, sql: string | undefined): Promise<number> {
+  const child = spawn("psql", [conninfo, ...(sql === undefined ? [] : ["-c", sql])], {
+    stdio: "inherit",
+    // The password goes to psql in its environment only: never on the command line (ps shows that) or in a file.
+    env: { ...process.env, PGPASSWORD: password ?? "" },
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", (error) =>
+      reject(new Error(`psql: ${error.message}; install the PostgreSQL client (apt-get install postgresql-client)`)),
+    );
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function localPsql(
+  context: RunbookContext,
+  side: PsqlSide,
+  endpoint: DatabaseEndpoint,
+  secretArn: string,
+  sql?: string,
+): Promise<number> {
   const response = await fetch(`${context.emulatorUrl}/_emulator/resolve?host=${encodeURIComponent(endpoint.host)}&port=${endpoint.port}`);
   const resolution = (await response.json()) as Resolution;
   if (!resolution.address || !resolution.ca_bundle_path) throw new NotDeployedError(`${endpoint.host} leads nowhere: ${resolution.reason}`);
@@ -85,17 +101,7 @@ async function localPsql(context: RunbookContext, side: PsqlSide, endpoint: Endp
     `host=${endpoint.host} hostaddr=${resolution.address} port=${endpoint.port} dbname=${endpoint.database} ` +
     `user=${master.username ?? ""} sslmode=verify-full sslrootcert=${resolution.ca_bundle_path}`;
   context.say(`psql "${conninfo}"  (${side}, ${context.names[side].cluster}, master user; password from its secret)`);
-  const child = spawn("psql", [conninfo, ...(sql === undefined ? [] : ["-c", sql])], {
-    stdio: "inherit",
-    // The password goes to psql in its environment only: never on the command line (ps shows that) or in a file.
-    env: { ...process.env, PGPASSWORD: master.password ?? "" },
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", (error) =>
-      reject(new Error(`psql: ${error.message}; install the PostgreSQL client (apt-get install postgresql-client)`)),
-    );
-    child.on("exit", (code) => resolve(code ?? 1));
-  });
+  return runPsql(conninfo, master.password, sql);
 }
 
 /** Waits for the port-forward to say it listens (the plugin prints "Waiting for connections..."). */
@@ -121,7 +127,7 @@ function listening(child: ReturnType<typeof spawn>, timeoutMs: number): Promise<
 async function forwardedPsql(
   context: RunbookContext,
   side: PsqlSide,
-  endpoint: Endpoint,
+  endpoint: DatabaseEndpoint,
   secretArn: string,
   sql?: string,
 ): Promise<number> {
@@ -172,14 +178,7 @@ async function forwardedPsql(
       `host=${endpoint.host} hostaddr=127.0.0.1 port=${port} dbname=${endpoint.database} user=${master.username ?? ""} ` +
       `sslmode=verify-full sslrootcert=${RDS_CA_BUNDLE}`;
     context.say(`psql "${conninfo}"  (${side} through ${bastion}; password from its secret)`);
-    const child = spawn("psql", [conninfo, ...(sql === undefined ? [] : ["-c", sql])], {
-      stdio: "inherit",
-      env: { ...process.env, PGPASSWORD: master.password ?? "" },
-    });
-    return await new Promise<number>((resolve, reject) => {
-      child.on("error", (error) => reject(new Error(`psql: ${error.message}; install the PostgreSQL client`)));
-      child.on("exit", (code) => resolve(code ?? 1));
-    });
+    return await runPsql(conninfo, master.password, sql);
   } finally {
     forward.kill();
   }
